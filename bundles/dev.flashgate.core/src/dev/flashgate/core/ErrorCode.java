@@ -1,0 +1,147 @@
+package dev.flashgate.core;
+
+/**
+ * Every failure Flashgate can report, with the exit status of the CLI and the three texts a
+ * technician needs: what they see, why it happens, and what to do about it.
+ * Codes are stable: scripts and service-centre tooling match on {@link #name()}.
+ */
+public enum ErrorCode {
+    USAGE(2, "The command was not understood.",
+            "An argument is missing, misspelt or names a file that cannot be read.",
+            "Check the command with --help and the file path."),
+
+    PKG_NOT_ZIP(3, "The file is not an update package.",
+            "It is not a well-formed ZIP archive, or it uses a ZIP feature packages may not use "
+                    + "(encryption, multiple disks, bytes before or after the archive).",
+            "Make sure you picked the .fgp file the vendor published; download it again if needed."),
+    PKG_TRUNCATED(3, "The package is incomplete.",
+            "The file ends before the archive does: an interrupted download or copy.",
+            "Download the package again and compare its size with the vendor's."),
+    PKG_BAD_ENTRY_NAME(3, "The package contains a file with a forbidden name.",
+            "An entry name is absolute, climbs out with '..', uses '\\', a drive letter, NUL or "
+                    + "empty path segments. Such names are used to overwrite files outside a folder.",
+            "Do not use this package; report it to the vendor."),
+    PKG_DUPLICATE_ENTRY(3, "The package contains the same file twice.",
+            "Two entries have the same name (also ignoring case) or share the same bytes, "
+                    + "so different tools would see different contents.",
+            "Do not use this package; report it to the vendor."),
+    PKG_UNLISTED_ENTRY(3, "The package contains a file its manifest does not list.",
+            "Every file must be covered by the signed manifest; an extra one was added later.",
+            "Do not use this package; download it again from the vendor."),
+    PKG_MISSING_ENTRY(3, "A file listed in the manifest is missing from the package.",
+            "The package was assembled incompletely or a file was removed after signing.",
+            "Download the package again; if it persists, report it to the vendor."),
+    PKG_TOO_LARGE(3, "The package exceeds Flashgate's limits.",
+            "Too many entries, an oversized manifest, or an entry whose compression ratio "
+                    + "only a decompression bomb would have.",
+            "Do not use this package; report it to the vendor."),
+    MANIFEST_INVALID(3, "The package manifest is invalid.",
+            "manifest.json is not valid UTF-8 JSON or lacks a required field or has a field of the wrong type.",
+            "Report it to the vendor with the message shown; the package cannot be used."),
+    MANIFEST_UNSUPPORTED_FORMAT(3, "The package uses a format this Flashgate does not know.",
+            "The manifest's format is not flashgate-package/1.",
+            "Update Flashgate, or ask the vendor for a package in format 1."),
+
+    SIG_MISSING(4, "The package is not signed.",
+            "manifest.json.p7s is absent or empty, so nobody vouches for the contents.",
+            "Only install packages signed by the vendor; ask the vendor for a signed package."),
+    SIG_INVALID(4, "The package signature is broken.",
+            "The signature does not match the manifest: the manifest was edited after signing, "
+                    + "or the signature belongs to another package.",
+            "Do not use this package; download it again from the vendor."),
+    SIG_UNTRUSTED(4, "The package is signed by someone this station does not trust.",
+            "The signer's certificate does not chain to any vendor trust anchor installed here.",
+            "If the vendor is legitimate, install its anchor with 'flashgate trust add'; otherwise discard the package."),
+    SIG_CERT_EXPIRED(4, "The signing certificate is expired or not yet valid.",
+            "The signer's certificate (or one above it) is outside its validity period, or the station clock is wrong.",
+            "Check the station's date and time; otherwise ask the vendor for a freshly signed package."),
+    SIG_CERT_USAGE(4, "The signing certificate is not meant for signing firmware.",
+            "Its key usage lacks digitalSignature or its extended key usage lacks codeSigning.",
+            "Ask the vendor to sign with a code-signing certificate."),
+    SIG_ALGORITHM_REJECTED(4, "The package is signed with an algorithm Flashgate does not accept.",
+            "Only SHA-256/384/512 with RSA >= 2048 bits, ECDSA P-256/P-384 or Ed25519 are accepted.",
+            "Ask the vendor to sign with an accepted algorithm."),
+
+    HASH_MISMATCH(5, "A firmware file in the package is corrupted.",
+            "Its SHA-256 differs from the signed manifest: a corrupted download or a tampered file.",
+            "Download the package again; if it persists, report it to the vendor."),
+    SIZE_MISMATCH(5, "A firmware file in the package has the wrong size.",
+            "Its size differs from the signed manifest: a truncated or tampered file.",
+            "Download the package again; if it persists, report it to the vendor."),
+
+    INCOMPATIBLE_MODEL(6, "The package is not for this device model.",
+            "The manifest's target models do not include the device's model.",
+            "Pick the package published for this model."),
+    INCOMPATIBLE_CHIPSET(6, "The package is not for this device's chipset.",
+            "The manifest targets another chipset.",
+            "Pick the package published for this device's chipset."),
+    INCOMPATIBLE_HARDWARE(6, "The package is not for this hardware revision.",
+            "The manifest's hardware revisions do not include the device's.",
+            "Pick the package published for this hardware revision."),
+    PACKAGE_EXPIRED(6, "The package has expired.",
+            "The vendor limited how long this package may be installed, and that time has passed.",
+            "Get the current package from the vendor."),
+
+    DOWNGRADE(7, "The package is older than the firmware on the device.",
+            "Its versionCode is lower than the device's current one.",
+            "Use a newer package, or allow downgrades explicitly if the vendor supports it."),
+    SECURITY_VERSION_ROLLBACK(7, "The package would roll back a security fix.",
+            "Its securityVersion is lower than the highest ever installed on this device; this is never allowed.",
+            "Use a package with the same or a higher security version."),
+
+    DEVICE_GONE(8, "The device disconnected.",
+            "The link dropped: cable, hub, power, or the device rebooted unexpectedly.",
+            "Reconnect the device and retry; Flashgate resumes or recovers where the protocol allows."),
+    DEVICE_STALLED(8, "The device stopped answering.",
+            "No data moved within the watchdog time: the device hung or the link is stuck.",
+            "Power-cycle the device and retry the session."),
+    DEVICE_NAK(8, "The device refused a command.",
+            "The device answered with an error or NAK, for example a rejected programmer or a bad address.",
+            "Check that the package is meant for this device; retry once, then report it with the log."),
+    DEVICE_STORAGE_FULL(8, "The device does not have enough free storage.",
+            "The update does not fit in the device's free space.",
+            "Free space on the device (remove old images or logs) and retry."),
+    READBACK_MISMATCH(8, "The device holds different data than was written.",
+            "The device's readback hash differs from the package: a write error or failing flash.",
+            "Retry the update; if it repeats, the device needs service."),
+
+    HOST_DISK_FULL(9, "This computer is running out of disk space.",
+            "Flashgate cannot write its working files or journal.",
+            "Free disk space on the station and retry."),
+    HOST_LOW_MEMORY(9, "This computer is running low on memory.",
+            "Not enough memory is available to run the session safely.",
+            "Close other programs or run fewer sessions at once, then retry."),
+
+    INTERNAL(1, "Flashgate hit an unexpected problem.",
+            "A bug in Flashgate.",
+            "Report it with the log and the command you ran.");
+
+    private final int exitStatus;
+    private final String symptom;
+    private final String cause;
+    private final String resolution;
+
+    ErrorCode(int exitStatus, String symptom, String cause, String resolution) {
+        this.exitStatus = exitStatus;
+        this.symptom = symptom;
+        this.cause = cause;
+        this.resolution = resolution;
+    }
+
+    /** Exit status of the CLI for this code (the error class of the package format spec). */
+    public int exitStatus() {
+        return exitStatus;
+    }
+
+    public String symptom() {
+        return symptom;
+    }
+
+    public String cause() {
+        return cause;
+    }
+
+    public String resolution() {
+        return resolution;
+    }
+}

@@ -1,0 +1,292 @@
+package dev.flashgate.verify.internal;
+
+import static dev.flashgate.core.ErrorCode.SIG_ALGORITHM_REJECTED;
+import static dev.flashgate.core.ErrorCode.SIG_CERT_EXPIRED;
+import static dev.flashgate.core.ErrorCode.SIG_CERT_USAGE;
+import static dev.flashgate.core.ErrorCode.SIG_INVALID;
+import static dev.flashgate.core.ErrorCode.SIG_MISSING;
+import static dev.flashgate.core.ErrorCode.SIG_UNTRUSTED;
+
+import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSVerifierCertificateNotValidException;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.pkg.CertificateInfo;
+import dev.flashgate.core.pkg.SignatureInfo;
+import dev.flashgate.core.pkg.TrustAnchors;
+
+/**
+ * Checks a detached CMS SignedData over the manifest bytes: one signer, accepted algorithms, a
+ * valid signature (and message digest attribute), a code-signing certificate valid now, and a
+ * chain to one of the trust anchors. Bouncy Castle parses and verifies CMS; the JDK builds the
+ * certificate path.
+ */
+public final class CmsSignatureCheck {
+
+    /** What was learned, and the first failure ({@code null} when the signature is trusted). */
+    public record Outcome(SignatureInfo info, FlashgateException failure) {
+        public boolean trusted() {
+            return failure == null;
+        }
+    }
+
+    private static final Map<String, String> DIGESTS = Map.of(
+            "2.16.840.1.101.3.4.2.1", "SHA-256",
+            "2.16.840.1.101.3.4.2.2", "SHA-384",
+            "2.16.840.1.101.3.4.2.3", "SHA-512");
+    private static final Map<String, String> SIGNATURES = Map.of(
+            "1.2.840.113549.1.1.1", "RSA",
+            "1.2.840.113549.1.1.11", "SHA256withRSA",
+            "1.2.840.113549.1.1.12", "SHA384withRSA",
+            "1.2.840.113549.1.1.13", "SHA512withRSA",
+            "1.2.840.113549.1.1.10", "RSASSA-PSS",
+            "1.2.840.10045.4.3.2", "SHA256withECDSA",
+            "1.2.840.10045.4.3.3", "SHA384withECDSA",
+            "1.2.840.10045.4.3.4", "SHA512withECDSA",
+            "1.3.101.112", "Ed25519");
+    private static final Map<String, String> CURVES = Map.of(
+            "1.2.840.10045.3.1.7", "P-256",
+            "1.3.132.0.34", "P-384");
+
+    private final Provider bc;
+
+    public CmsSignatureCheck(Provider bouncyCastle) {
+        this.bc = bouncyCastle;
+    }
+
+    public Outcome check(byte[] content, byte[] signature, TrustAnchors anchors, Instant now) {
+        SignatureInfo info = null;
+        try {
+            if (signature == null || signature.length == 0) {
+                throw new FlashgateException(SIG_MISSING, "manifest.json.p7s is empty");
+            }
+            CMSSignedData cms = parse(content, signature);
+            Collection<SignerInformation> signers = cms.getSignerInfos().getSigners();
+            if (signers.size() != 1) {
+                throw new FlashgateException(SIG_INVALID, "expected exactly one signer, found " + signers.size());
+            }
+            SignerInformation signer = signers.iterator().next();
+            List<X509Certificate> carried = certificates(cms);
+            X509Certificate signerCert = signerCertificate(cms, signer);
+            info = new SignatureInfo(
+                    DIGESTS.getOrDefault(signer.getDigestAlgOID(), signer.getDigestAlgOID()),
+                    SIGNATURES.getOrDefault(signer.getEncryptionAlgOID(), signer.getEncryptionAlgOID()),
+                    signingTime(signer),
+                    CertificateInfo.of(signerCert),
+                    carried.stream().map(CertificateInfo::of).toList(),
+                    List.of());
+            checkAlgorithms(signer, signerCert);
+            verifySignature(signer, signerCert);
+            checkValidity(signerCert, now);
+            checkUsage(signerCert);
+            List<X509Certificate> chain = chain(signerCert, carried, anchors, now);
+            return new Outcome(info.withChain(chain.stream().map(CertificateInfo::of).toList()), null);
+        } catch (FlashgateException e) {
+            return new Outcome(info, e);
+        }
+    }
+
+    private static CMSSignedData parse(byte[] content, byte[] signature) throws FlashgateException {
+        try {
+            return new CMSSignedData(new CMSProcessableByteArray(content), signature);
+        } catch (CMSException | RuntimeException e) {
+            throw new FlashgateException(SIG_INVALID, "manifest.json.p7s is not a CMS SignedData: " + e.getMessage());
+        }
+    }
+
+    private static List<X509Certificate> certificates(CMSSignedData cms) throws FlashgateException {
+        List<X509Certificate> out = new ArrayList<>();
+        for (X509CertificateHolder holder : cms.getCertificates().getMatches(null)) {
+            out.add(toJdk(holder));
+        }
+        return out;
+    }
+
+    private static X509Certificate signerCertificate(CMSSignedData cms, SignerInformation signer) throws FlashgateException {
+        Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signer.getSID());
+        if (matches.isEmpty()) {
+            throw new FlashgateException(SIG_INVALID, "the signer's certificate is not included in the signature");
+        }
+        return toJdk(matches.iterator().next());
+    }
+
+    private static X509Certificate toJdk(X509CertificateHolder holder) throws FlashgateException {
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
+        } catch (CertificateException | java.io.IOException e) {
+            throw new FlashgateException(SIG_INVALID, "a certificate in the signature cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static Instant signingTime(SignerInformation signer) {
+        if (signer.getSignedAttributes() == null) {
+            return null;
+        }
+        Attribute attribute = signer.getSignedAttributes().get(CMSAttributes.signingTime);
+        if (attribute == null || attribute.getAttrValues().size() != 1) {
+            return null;
+        }
+        try {
+            return Time.getInstance(attribute.getAttrValues().getObjectAt(0)).getDate().toInstant();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static void checkAlgorithms(SignerInformation signer, X509Certificate cert) throws FlashgateException {
+        if (!DIGESTS.containsKey(signer.getDigestAlgOID())) {
+            throw new FlashgateException(SIG_ALGORITHM_REJECTED, "digest algorithm " + signer.getDigestAlgOID()
+                    + " (accepted: SHA-256, SHA-384, SHA-512)");
+        }
+        String sigAlg = signer.getEncryptionAlgOID();
+        if (!SIGNATURES.containsKey(sigAlg)) {
+            throw new FlashgateException(SIG_ALGORITHM_REJECTED, "signature algorithm " + sigAlg);
+        }
+        PublicKey key = cert.getPublicKey();
+        switch (key.getAlgorithm()) {
+            case "RSA", "RSASSA-PSS" -> {
+                int bits = ((RSAPublicKey) key).getModulus().bitLength();
+                if (bits < 2048) {
+                    throw new FlashgateException(SIG_ALGORITHM_REJECTED, "RSA key of " + bits + " bits (at least 2048)");
+                }
+            }
+            case "EC" -> {
+                SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+                Object params = spki.getAlgorithm().getParameters();
+                String curve = params instanceof ASN1ObjectIdentifier oid ? CURVES.get(oid.getId()) : null;
+                if (curve == null) {
+                    throw new FlashgateException(SIG_ALGORITHM_REJECTED, "EC curve " + params + " (accepted: P-256, P-384)");
+                }
+            }
+            case "Ed25519", "EdDSA" -> {
+                if (!"1.3.101.112".equals(sigAlg)) {
+                    throw new FlashgateException(SIG_ALGORITHM_REJECTED, "EdDSA key used with " + sigAlg);
+                }
+            }
+            default -> throw new FlashgateException(SIG_ALGORITHM_REJECTED, key.getAlgorithm() + " keys are not accepted");
+        }
+    }
+
+    private void verifySignature(SignerInformation signer, X509Certificate cert) throws FlashgateException {
+        try {
+            if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(bc).build(cert))) {
+                throw new FlashgateException(SIG_INVALID, "the signature does not match manifest.json");
+            }
+        } catch (CMSVerifierCertificateNotValidException e) {
+            throw new FlashgateException(SIG_CERT_EXPIRED, "the signer's certificate was not valid at the signing time");
+        } catch (CMSException | OperatorCreationException | RuntimeException e) {
+            throw new FlashgateException(SIG_INVALID, "the signature does not match manifest.json (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void checkValidity(X509Certificate cert, Instant now) throws FlashgateException {
+        try {
+            cert.checkValidity(Date.from(now));
+        } catch (CertificateException e) {
+            throw new FlashgateException(SIG_CERT_EXPIRED, "signer certificate valid " + cert.getNotBefore().toInstant()
+                    + " to " + cert.getNotAfter().toInstant() + ", now is " + now);
+        }
+    }
+
+    private static void checkUsage(X509Certificate cert) throws FlashgateException {
+        boolean[] usage = cert.getKeyUsage();
+        if (usage != null && (usage.length == 0 || !usage[0])) {
+            throw new FlashgateException(SIG_CERT_USAGE, "the signer's key usage lacks digitalSignature");
+        }
+        try {
+            List<String> eku = cert.getExtendedKeyUsage();
+            if (eku != null && !eku.contains(CertificateInfo.ExtendedKeyUsage.CODE_SIGNING)) {
+                throw new FlashgateException(SIG_CERT_USAGE, "the signer's extended key usage lacks codeSigning");
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new FlashgateException(SIG_CERT_USAGE, "the signer's extended key usage cannot be read");
+        }
+    }
+
+    /** The path signer, intermediates..., anchor; or why there is none. */
+    private static List<X509Certificate> chain(X509Certificate signer, List<X509Certificate> carried,
+            TrustAnchors anchors, Instant now) throws FlashgateException {
+        if (anchors.isEmpty()) {
+            throw new FlashgateException(SIG_UNTRUSTED, "no trust anchors are installed (" + anchors.origin() + ")");
+        }
+        for (X509Certificate anchor : anchors.certificates()) {
+            if (sameCertificate(anchor, signer)) {
+                return List.of(signer);
+            }
+        }
+        try {
+            return build(signer, carried, anchors, now);
+        } catch (GeneralSecurityException e) {
+            try {
+                build(signer, carried, anchors, signer.getNotBefore().toInstant().plusSeconds(1));
+                throw new FlashgateException(SIG_CERT_EXPIRED, "a certificate between the signer and the trust anchor is not valid now");
+            } catch (GeneralSecurityException again) {
+                throw new FlashgateException(SIG_UNTRUSTED, "no chain from '" + signer.getSubjectX500Principal().getName()
+                        + "' (issued by '" + signer.getIssuerX500Principal().getName() + "') to a trust anchor in "
+                        + anchors.origin());
+            }
+        }
+    }
+
+    private static List<X509Certificate> build(X509Certificate signer, List<X509Certificate> carried,
+            TrustAnchors anchors, Instant at) throws GeneralSecurityException {
+        Set<TrustAnchor> trust = new HashSet<>();
+        anchors.certificates().forEach(c -> trust.add(new TrustAnchor(c, null)));
+        X509CertSelector target = new X509CertSelector();
+        target.setCertificate(signer);
+        PKIXBuilderParameters params = new PKIXBuilderParameters(trust, target);
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(at));
+        params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(carried)));
+        PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
+        List<X509Certificate> chain = new ArrayList<>();
+        result.getCertPath().getCertificates().forEach(c -> chain.add((X509Certificate) c));
+        chain.add(result.getTrustAnchor().getTrustedCert());
+        return chain;
+    }
+
+    private static boolean sameCertificate(X509Certificate a, X509Certificate b) {
+        try {
+            return Arrays.equals(a.getEncoded(), b.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            return false;
+        }
+    }
+}
