@@ -22,6 +22,9 @@ public interface TrustStore {
     /** Pins the certificates of a PEM file; returns what was added. */
     List<CertificateInfo> add(Path pem) throws FlashgateException;
 
+    /** The same kind of store kept in another folder, e.g. for a second station profile. */
+    TrustStore inFolder(Path folder);
+
     /** Removes anchors whose SHA-256 fingerprint starts with the given hex (at least 8 digits). */
     List<CertificateInfo> remove(String fingerprintPrefix) throws FlashgateException;
 }

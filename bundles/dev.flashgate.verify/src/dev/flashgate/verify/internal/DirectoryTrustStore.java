@@ -54,6 +54,11 @@ public final class DirectoryTrustStore implements TrustStore {
     }
 
     @Override
+    public TrustStore inFolder(Path other) {
+        return new DirectoryTrustStore(other);
+    }
+
+    @Override
     public TrustAnchors anchors() throws FlashgateException {
         if (!Files.isDirectory(folder)) {
             return new TrustAnchors(List.of(), "the station trust store " + folder + " (empty)");

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
+import javax.security.auth.x500.X500Principal;
+
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -127,7 +129,8 @@ public final class PemSigningKeys implements SigningKeys {
 
     private static X500Name name(String subject) throws FlashgateException {
         try {
-            return new X500Name(subject.contains("=") ? subject : "CN=" + subject);
+            // Parsed as RFC 2253 by the JDK, so "CN=x, O=y" is encoded with O first and prints back as written.
+            return X500Name.getInstance(new X500Principal(subject.contains("=") ? subject : "CN=" + subject).getEncoded());
         } catch (IllegalArgumentException e) {
             throw new FlashgateException(ErrorCode.USAGE, "'" + subject + "' is not a distinguished name such as 'CN=Vendor, O=Example'");
         }

@@ -1,0 +1,67 @@
+package dev.flashgate.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.flashgate.core.pkg.PackageBuilder;
+import dev.flashgate.core.pkg.PackageSigner;
+import dev.flashgate.core.pkg.PackageVerifier;
+import dev.flashgate.core.pkg.SigningKeys;
+import dev.flashgate.core.pkg.TrustStore;
+
+/** Runs Flashgate commands in this OSGi runtime with the services Declarative Services registered. */
+final class CliHarness {
+
+    record Result(int status, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private final Path home;
+    private final Services template;
+
+    CliHarness(Path home) throws InterruptedException {
+        this.home = home;
+        BundleContext context = FrameworkUtil.getBundle(FlashgateCommands.class).getBundleContext();
+        this.template = new Services(service(context, PackageVerifier.class), service(context, TrustStore.class).inFolder(home.resolve("trust")),
+                service(context, PackageBuilder.class), service(context, PackageSigner.class), service(context, SigningKeys.class),
+                home, null);
+    }
+
+    static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(10));
+        if (service == null) {
+            throw new IllegalStateException(type.getSimpleName() + " was not registered");
+        }
+        return service;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    TrustStore trustStore() {
+        return template.trustStore();
+    }
+
+    Result run(Object... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Terminal terminal = new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), false);
+        Services services = new Services(template.verifier(), template.trustStore(), template.builder(), template.signer(),
+                template.keys(), home, terminal);
+        String[] argv = java.util.Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
+        int status = FlashgateCommands.commandLine(services, "0.0.0.test").execute(argv);
+        terminal.flush();
+        return new Result(status, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,167 @@
+package dev.flashgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The command line as a vendor and a technician use it, run inside the OSGi runtime. */
+class CommandLineTest {
+
+    @TempDir
+    Path home;
+
+    private CliHarness cli;
+
+    @BeforeEach
+    void wire() throws Exception {
+        cli = new CliHarness(home);
+    }
+
+    @Test
+    void everyFlashgateComponentIsSatisfiedAndTheBundlesAreActive() throws Exception {
+        BundleContext context = FrameworkUtil.getBundle(FlashgateCommands.class).getBundleContext();
+        ServiceComponentRuntime scr = CliHarness.service(context, ServiceComponentRuntime.class);
+        List<Bundle> ours = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> b.getSymbolicName().startsWith("dev.flashgate.") && !b.getSymbolicName().endsWith(".tests"))
+                .toList();
+        assertEquals(3, ours.size(), ours.toString());
+        int components = 0;
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(ours.toArray(Bundle[]::new))) {
+            components++;
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                assertTrue(c.state == ComponentConfigurationDTO.ACTIVE || c.state == ComponentConfigurationDTO.SATISFIED,
+                        d.name + " is in state " + c.state + ", unsatisfied: " + java.util.Arrays.toString(c.unsatisfiedReferences));
+            }
+            assertFalse(scr.getComponentConfigurationDTOs(d).isEmpty(), d.name + " has no configuration");
+        }
+        assertEquals(6, components);
+        CliHarness.service(context, FlashgateCommands.class);
+    }
+
+    @Test
+    void versionAndHelp() {
+        CliHarness.Result version = cli.run("--version");
+        assertEquals(0, version.status());
+        assertEquals("flashgate 0.0.0.test", version.out().strip());
+        CliHarness.Result help = cli.run("verify", "--help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().contains("--trust"), help.out());
+    }
+
+    @Test
+    void badArgumentsAndUnreadableFilesAreUsageErrors() {
+        assertEquals(2, cli.run("verify").status());
+        assertEquals(2, cli.run("frobnicate").status());
+        CliHarness.Result missing = cli.run("verify", home.resolve("nope.fgp"));
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().startsWith("USAGE: "), missing.err());
+    }
+
+    @Test
+    void theDemoVerifiesItsSamplesAndRejectsTheCorruptedOne() {
+        CliHarness.Result demo = cli.run("demo");
+        assertEquals(0, demo.status(), demo.all());
+        assertTrue(demo.out().contains("VERIFIED  " + home.resolve("demo/packages/MF833S-FG_MF833S_B07.fgp")), demo.out());
+        assertTrue(demo.out().contains("HASH_MISMATCH: images/hs920s.bin"), demo.out());
+        assertTrue(demo.out().contains("Resolution: Download the package again"), demo.out());
+        assertTrue(cli.run("trust", "list").out().contains("no trust anchors"), "the demo CA must never enter the trust store");
+        CliHarness.Result plain = cli.run("verify", home.resolve("demo/packages/MF833S-FG_MF833S_B07.fgp"));
+        assertEquals(4, plain.status(), plain.all());
+        assertTrue(plain.err().contains("SIG_UNTRUSTED: "), plain.err());
+        assertEquals(0, cli.run("demo").status(), "a second run reuses the samples");
+    }
+
+    @Test
+    void aVendorCreatesKeysPacksAndSignsAndAStationVerifies() throws Exception {
+        Path ca = home.resolve("vendor/ca.pem");
+        Path caKey = home.resolve("vendor/ca.key.pem");
+        Path cert = home.resolve("vendor/signer.pem");
+        Path key = home.resolve("vendor/signer.key.pem");
+        assertEquals(0, cli.run("keygen", "--ca", "--subject", "CN=Example Vendor CA, O=Example", "--type", "rsa_3072",
+                "--key-out", caKey, "--cert-out", ca).status());
+        assertEquals(0, cli.run("keygen", "--subject", "CN=Example Firmware Signing, O=Example", "--issuer-key", caKey,
+                "--issuer-cert", ca, "--key-out", key, "--cert-out", cert).status());
+        assertEquals(2, cli.run("keygen", "--subject", "CN=again", "--key-out", key, "--cert-out", cert).status(),
+                "an existing key is never overwritten silently");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+
+        Path image = Files.write(home.resolve("fw.bin"), new byte[200_000]);
+        Files.writeString(home.resolve("template.json"), """
+                {"vendor": "Example", "title": "HS920S A03", "version": "FG_HS920S_A03", "versionCode": 3,
+                 "target": {"plugin": "at-ymodem", "models": ["HS920S"], "x-slot": "B"},
+                 "artifacts": [{"path": "images/hs920s.bin", "file": "fw.bin", "type": "image", "x-compress": "none"}],
+                 "x-release-channel": "beta"}
+                """);
+        Path pkg = home.resolve("out/hs920s.fgp");
+        CliHarness.Result packed = cli.run("pack", "--manifest", home.resolve("template.json"), "--security-version", "4",
+                "-o", pkg, "--key", key, "--cert", cert);
+        assertEquals(0, packed.status(), packed.all());
+
+        CliHarness.Result verified = cli.run("verify", pkg, "--trust", ca);
+        assertEquals(0, verified.status(), verified.all());
+        assertTrue(verified.out().contains("FG_HS920S_A03 (versionCode 3, securityVersion 4)"), verified.out());
+
+        JsonNode json = new ObjectMapper().readTree(cli.run("inspect", "--json", pkg, "--trust", ca).out());
+        assertTrue(json.get("verified").asBoolean());
+        assertTrue(json.get("manifestAuthenticated").asBoolean());
+        assertEquals("beta", json.at("/manifest/unknownFields/x-release-channel").asText());
+        assertEquals("B", json.at("/manifest/target/unknownFields/x-slot").asText());
+        assertEquals("none", json.at("/manifest/artifacts/0/unknownFields/x-compress").asText());
+        assertEquals(200_000, json.at("/manifest/artifacts/0/size").asLong());
+        assertEquals("codeSigning", json.at("/signature/signer/extendedKeyUsage/0").asText());
+        assertEquals(3, json.at("/signature/chain").size() + 1, "signer and anchor");
+
+        assertEquals(4, cli.run("verify", pkg).status(), "nothing is trusted before 'trust add'");
+        assertEquals(0, cli.run("trust", "add", ca).status());
+        assertEquals(0, cli.run("verify", pkg).status());
+        String fingerprint = cli.trustStore().list().get(0).sha256Fingerprint();
+        assertTrue(cli.run("trust", "list").out().contains(fingerprint));
+        assertEquals(0, cli.run("trust", "remove", fingerprint.substring(0, 12)).status());
+        assertEquals(4, cli.run("verify", pkg).status());
+    }
+
+    @Test
+    void exitStatusFollowsTheErrorClass() throws Exception {
+        cli.run("demo");
+        Path ca = home.resolve("demo/demo-ca.pem");
+        Path pkg = Files.copy(home.resolve("demo/packages/HS920S-FG_HS920S_A02.fgp"), home.resolve("copy.fgp"));
+        try (RandomAccessFile f = new RandomAccessFile(pkg.toFile(), "rw")) {
+            f.setLength(f.length() - 10);
+        }
+        CliHarness.Result truncated = cli.run("verify", pkg, "--trust", ca);
+        assertEquals(3, truncated.status(), truncated.all());
+        assertTrue(truncated.err().contains("PKG_TRUNCATED: "), truncated.err());
+
+        CliHarness.Result corrupted = cli.run("verify", "--json", home.resolve("demo/packages/HS920S-FG_HS920S_A02-corrupted.fgp"),
+                "--trust", ca);
+        assertEquals(5, corrupted.status());
+        JsonNode error = new ObjectMapper().readTree(corrupted.out()).get("error");
+        assertEquals(Map.of("code", "HASH_MISMATCH", "exitStatus", 5), Map.of("code", error.get("code").asText(),
+                "exitStatus", error.get("exitStatus").asInt()));
+        assertFalse(error.get("resolution").asText().isBlank());
+
+        CliHarness.Result inspected = cli.run("inspect", home.resolve("demo/packages/HS920S-FG_HS920S_A02-corrupted.fgp"));
+        assertEquals(4, inspected.status(), "without the demo anchor the signature is the first broken rule");
+        assertTrue(inspected.out().contains("NOT AUTHENTICATED"), inspected.out());
+        assertTrue(inspected.out().contains("HASH_MISMATCH  images/hs920s.bin"), inspected.out());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.flashgate.cli;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.pkg.PackageBuilder;
+import dev.flashgate.core.pkg.PackageSigner;
+import dev.flashgate.core.pkg.PackageVerifier;
+import dev.flashgate.core.pkg.SigningKeys;
+import dev.flashgate.core.pkg.TrustStore;
+import picocli.CommandLine;
+
+/** Flashgate's command line, wired by Declarative Services to the services it drives. */
+@Component(service = FlashgateCommands.class)
+public final class FlashgateCommands {
+
+    /** Framework or system property naming Flashgate's state folder. */
+    public static final String HOME_PROPERTY = "flashgate.home";
+
+    private final PackageVerifier verifier;
+    private final TrustStore trustStore;
+    private final PackageBuilder builder;
+    private final PackageSigner signer;
+    private final SigningKeys keys;
+    private final Path home;
+    private final String version;
+
+    @Activate
+    public FlashgateCommands(@Reference PackageVerifier verifier, @Reference TrustStore trustStore,
+            @Reference PackageBuilder builder, @Reference PackageSigner signer, @Reference SigningKeys keys,
+            BundleContext context) {
+        this.verifier = verifier;
+        this.trustStore = trustStore;
+        this.builder = builder;
+        this.signer = signer;
+        this.keys = keys;
+        String configured = context.getProperty(HOME_PROPERTY);
+        this.home = configured == null || configured.isBlank()
+                ? Paths.get(System.getProperty("user.home"), ".flashgate")
+                : Paths.get(configured);
+        this.version = context.getBundle().getVersion().toString();
+    }
+
+    /** Runs one command line; returns the exit status of the package format's table. */
+    public int execute(String[] args, Terminal terminal) {
+        Services services = new Services(verifier, trustStore, builder, signer, keys, home, terminal);
+        CommandLine cli = commandLine(services, version);
+        try {
+            return cli.execute(args);
+        } finally {
+            terminal.flush();
+        }
+    }
+
+    static CommandLine commandLine(Services services, String version) {
+        CommandLine cli = new CommandLine(new RootCommand(), new CommandFactory(services));
+        cli.setOut(services.terminal().out());
+        cli.setErr(services.terminal().err());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, services.terminal()));
+        cli.setParameterExceptionHandler((e, args) -> {
+            services.terminal().err().println(ErrorCode.USAGE.name() + ": " + e.getMessage());
+            e.getCommandLine().usage(services.terminal().err());
+            return ErrorCode.USAGE.exitStatus();
+        });
+        cli.getCommandSpec().version("flashgate " + version);
+        return cli;
+    }
+
+    private static int report(Exception e, Terminal terminal) {
+        if (e instanceof FlashgateException fe) {
+            ErrorText.print(terminal.err(), fe.code(), fe.detail());
+            return fe.code().exitStatus();
+        }
+        terminal.err().println(ErrorCode.INTERNAL.name() + ": " + e);
+        e.printStackTrace(terminal.err());
+        ErrorText.explain(terminal.err(), ErrorCode.INTERNAL);
+        return ErrorCode.INTERNAL.exitStatus();
+    }
+
+    /** Builds commands that take {@link Services} in their constructor; others the default way. */
+    private record CommandFactory(Services services) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                return type.getDeclaredConstructor(Services.class).newInstance(services);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}

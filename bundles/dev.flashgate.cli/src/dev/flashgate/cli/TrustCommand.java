@@ -1,0 +1,96 @@
+package dev.flashgate.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.pkg.CertificateInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code flashgate trust add|list|remove}: the station's vendor trust anchors. */
+@Command(name = "trust", mixinStandardHelpOptions = true, description = "Manage the vendor trust anchors of this station.",
+        subcommands = {TrustCommand.Add.class, TrustCommand.ListAnchors.class, TrustCommand.Remove.class})
+final class TrustCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static void print(Terminal t, List<CertificateInfo> anchors, boolean json) {
+        if (json) {
+            t.out().println(ReportJson.text(ReportJson.certificates(anchors)));
+            return;
+        }
+        for (CertificateInfo c : anchors) {
+            t.out().printf("%s  %s%n    valid %s .. %s%s%n", c.sha256Fingerprint(), c.subject(), c.notBefore(), c.notAfter(),
+                    c.ca() ? ", CA" : "");
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Pin the CA or self-signed vendor certificates of a PEM file.")
+    static final class Add implements Callable<Integer> {
+        @Parameters(paramLabel = "PEM")
+        Path pem;
+        private final Services services;
+
+        Add(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public Integer call() throws FlashgateException {
+            List<CertificateInfo> added = services.trustStore().add(pem);
+            services.terminal().out().printf("trusted %d anchor(s):%n", added.size());
+            print(services.terminal(), added, false);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the trust anchors.")
+    static final class ListAnchors implements Callable<Integer> {
+        @Option(names = "--json", description = "Print as JSON.")
+        boolean json;
+        private final Services services;
+
+        ListAnchors(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public Integer call() throws FlashgateException {
+            List<CertificateInfo> anchors = services.trustStore().list();
+            if (anchors.isEmpty() && !json) {
+                services.terminal().out().println("no trust anchors: every package will be refused (SIG_UNTRUSTED)");
+            }
+            print(services.terminal(), anchors, json);
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an anchor by its SHA-256 fingerprint (8+ hex digits).")
+    static final class Remove implements Callable<Integer> {
+        @Parameters(paramLabel = "FINGERPRINT")
+        String fingerprint;
+        private final Services services;
+
+        Remove(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public Integer call() throws FlashgateException {
+            List<CertificateInfo> removed = services.trustStore().remove(fingerprint);
+            if (removed.isEmpty()) {
+                throw new FlashgateException(dev.flashgate.core.ErrorCode.USAGE, "no anchor's fingerprint starts with " + fingerprint);
+            }
+            services.terminal().out().printf("removed %s%n", removed.get(0).subject());
+            return 0;
+        }
+    }
+}
