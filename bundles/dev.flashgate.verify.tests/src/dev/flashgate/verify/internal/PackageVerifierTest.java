@@ -33,6 +33,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.pkg.ArtifactResult;
@@ -81,6 +83,17 @@ class PackageVerifierTest {
         assertEquals(List.of(fx.vendor.certificate().getSubjectX500Principal().getName(),
                 fx.ca.certificate().getSubjectX500Principal().getName()),
                 report.signature().chain().stream().map(c -> c.subject()).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyRequest.KeyType.class)
+    void everyAcceptedKeyTypeSignsAndVerifies(KeyRequest.KeyType type) throws Exception {
+        SigningCredentials ca = Fixtures.KEYS.generate(new KeyRequest("CN=CA " + type, type, Duration.ofDays(3), true, null));
+        SigningCredentials signer = Fixtures.KEYS.generate(new KeyRequest("CN=Signer " + type, type, Duration.ofDays(2), false, ca));
+        Map<String, byte[]> files = Fixtures.twoArtifacts();
+        VerificationReport report = Fixtures.VERIFIER.verify(fx.signedPackage(dir, Fixtures.manifest(files), signer, files),
+                new TrustAnchors(List.of(ca.certificate()), type.name()), ProgressListener.NONE);
+        assertTrue(report.verified(), () -> type + ": " + report.verdict());
     }
 
     @Test

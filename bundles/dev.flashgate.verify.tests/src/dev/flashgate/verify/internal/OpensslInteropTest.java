@@ -1,0 +1,180 @@
+package dev.flashgate.verify.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.pkg.ProgressListener;
+import dev.flashgate.core.pkg.SigningCredentials;
+import dev.flashgate.core.pkg.TrustAnchors;
+import dev.flashgate.core.pkg.VerificationReport;
+import dev.flashgate.core.pkg.Verdict;
+
+/**
+ * Packages made the way a vendor who only read the format would make them: an OpenSSL CA and
+ * vendor certificate, {@code openssl cms -sign}, and Info-ZIP. And the other way round: Flashgate's
+ * signatures verify with {@code openssl cms -verify}. (OpenSSL 3.0 cannot make Ed25519 CMS
+ * signatures; Flashgate's own Ed25519 signatures are covered in {@link PackageVerifierTest}.)
+ */
+class OpensslInteropTest {
+
+    @TempDir
+    static Path work;
+
+    private static TrustAnchors anchors;
+
+    @BeforeAll
+    static void opensslCa() throws Exception {
+        assumeTrue(onPath("openssl") && onPath("zip"), "openssl and zip are needed (run-tests installs them)");
+        openssl(work, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", "ca.key", "-out", "ca.pem", "-days", "30", "-subj", "/O=Example/CN=Example Vendor CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        anchors = new TrustAnchors(PemCertificates.read(work.resolve("ca.pem")), "openssl CA");
+        vendorCert("vendor", "ec", List.of("-pkeyopt", "ec_paramgen_curve:P-256"), "extendedKeyUsage=codeSigning");
+    }
+
+    /** A vendor key and certificate issued by the OpenSSL CA. */
+    private static void vendorCert(String name, String algorithm, List<String> keyOptions, String eku) throws Exception {
+        List<String> req = new ArrayList<>(List.of("req", "-new", "-newkey", algorithm));
+        req.addAll(keyOptions);
+        req.addAll(List.of("-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/O=Example/CN=" + name));
+        openssl(work, req.toArray(String[]::new));
+        Files.writeString(work.resolve(name + ".ext"),
+                "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n" + eku + "\n");
+        openssl(work, "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", name + ".pem", "-days", "10", "-extfile", name + ".ext");
+    }
+
+    /** A package: manifest with hashes from openssl dgst, signed by openssl cms, zipped by Info-ZIP. */
+    private static Path opensslPackage(String signer, List<String> cmsOptions, List<String> zipOptions, boolean tamper)
+            throws Exception {
+        Path dir = Files.createTempDirectory(work, "pkg");
+        Files.createDirectories(dir.resolve("images"));
+        Files.write(dir.resolve("images/modem.ubi"), Fixtures.firmware(250_000, 5));
+        Files.write(dir.resolve("images/boot.img"), Fixtures.firmware(20_000, 6));
+        String manifest = """
+                {"format": "flashgate-package/1", "vendor": "Example", "version": "EX_1.0", "versionCode": 10,
+                 "target": {"plugin": "qualcomm-firehose", "models": ["MF833S"]},
+                 "artifacts": [
+                   {"path": "images/modem.ubi", "size": 250000, "sha256": "%s", "type": "image"},
+                   {"path": "images/boot.img", "size": 20000, "sha256": "%s"}]}
+                """.formatted(dgst(dir, "images/modem.ubi"), dgst(dir, "images/boot.img"));
+        Files.writeString(dir.resolve("manifest.json"), manifest);
+        List<String> sign = new ArrayList<>(List.of("cms", "-sign", "-binary", "-in", "manifest.json",
+                "-signer", work.resolve(signer + ".pem").toString(), "-inkey", work.resolve(signer + ".key").toString(),
+                "-outform", "DER", "-out", "manifest.json.p7s"));
+        sign.addAll(cmsOptions);
+        openssl(dir, sign.toArray(String[]::new));
+        if (tamper) {
+            byte[] image = Files.readAllBytes(dir.resolve("images/boot.img"));
+            image[100] ^= 1;
+            Files.write(dir.resolve("images/boot.img"), image);
+        }
+        List<String> zip = new ArrayList<>(List.of("zip", "-X", "-q"));
+        zip.addAll(zipOptions);
+        zip.addAll(List.of("pkg.fgp", "manifest.json", "manifest.json.p7s", "images/modem.ubi", "images/boot.img"));
+        run(dir, zip.toArray(String[]::new));
+        return dir.resolve("pkg.fgp");
+    }
+
+    private static VerificationReport verify(Path pkg) {
+        return Fixtures.VERIFIER.verify(pkg, anchors, ProgressListener.NONE);
+    }
+
+    @Test
+    void anOpensslSignedInfoZipPackageVerifies() throws Exception {
+        VerificationReport report = verify(opensslPackage("vendor", List.of(), List.of(), false));
+        assertTrue(report.verified(), () -> report.verdict().toString());
+        assertEquals("SHA-256", report.signature().digestAlgorithm());
+    }
+
+    @Test
+    void deflatedZip64AndNoSignedAttributesVerifyToo() throws Exception {
+        VerificationReport zip64 = verify(opensslPackage("vendor", List.of(), List.of("-fz", "-9"), false));
+        assertTrue(zip64.verified(), () -> zip64.verdict().toString());
+        VerificationReport noAttributes = verify(opensslPackage("vendor", List.of("-noattr", "-md", "sha512"), List.of("-0"), false));
+        assertTrue(noAttributes.verified(), () -> noAttributes.verdict().toString());
+    }
+
+    @Test
+    void rsaPssSignersAreAccepted() throws Exception {
+        vendorCert("pss", "rsa", List.of("-pkeyopt", "rsa_keygen_bits:2048"), "extendedKeyUsage=codeSigning");
+        VerificationReport pss = verify(opensslPackage("pss", List.of("-keyopt", "rsa_padding_mode:pss"), List.of(), false));
+        assertTrue(pss.verified(), () -> pss.verdict().toString());
+        assertEquals("RSASSA-PSS", pss.signature().signatureAlgorithm());
+    }
+
+    @Test
+    void opensslMadeRejections() throws Exception {
+        assertCode(ErrorCode.HASH_MISMATCH, verify(opensslPackage("vendor", List.of(), List.of(), true)));
+        assertCode(ErrorCode.SIG_ALGORITHM_REJECTED, verify(opensslPackage("vendor", List.of("-md", "sha1"), List.of(), false)));
+        vendorCert("weak", "rsa", List.of("-pkeyopt", "rsa_keygen_bits:1024"), "extendedKeyUsage=codeSigning");
+        assertCode(ErrorCode.SIG_ALGORITHM_REJECTED, verify(opensslPackage("weak", List.of(), List.of(), false)));
+        vendorCert("tls", "ec", List.of("-pkeyopt", "ec_paramgen_curve:P-256"), "extendedKeyUsage=serverAuth");
+        assertCode(ErrorCode.SIG_CERT_USAGE, verify(opensslPackage("tls", List.of(), List.of(), false)));
+        VerificationReport stranger = Fixtures.VERIFIER.verify(opensslPackage("vendor", List.of(), List.of(), false),
+                new TrustAnchors(List.of(new Fixtures().ca.certificate()), "another CA"), ProgressListener.NONE);
+        assertCode(ErrorCode.SIG_UNTRUSTED, stranger);
+    }
+
+    @Test
+    void flashgateSignaturesVerifyWithOpenssl() throws Exception {
+        Fixtures fx = new Fixtures();
+        SigningCredentials vendor = fx.vendor;
+        Path dir = Files.createTempDirectory(work, "fg");
+        byte[] manifest = Fixtures.manifest(Map.of("images/a.bin", new byte[] {1, 2, 3})).getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("manifest.json"), manifest);
+        Files.write(dir.resolve("manifest.json.p7s"), Fixtures.SIGNER.signDetached(manifest, vendor));
+        Files.writeString(dir.resolve("ca.pem"), PemCertificates.toPem(List.of(fx.ca.certificate())));
+        openssl(dir, "cms", "-verify", "-binary", "-inform", "DER", "-in", "manifest.json.p7s", "-content", "manifest.json",
+                "-CAfile", "ca.pem", "-purpose", "any", "-out", "verified.json");
+        assertEquals(new String(manifest, StandardCharsets.UTF_8), Files.readString(dir.resolve("verified.json")));
+    }
+
+    private static void assertCode(ErrorCode expected, VerificationReport report) {
+        Verdict.Rejected r = assertInstanceOf(Verdict.Rejected.class, report.verdict(), "expected " + expected);
+        assertEquals(expected, r.code(), r.detail());
+    }
+
+    private static String dgst(Path dir, String file) throws Exception {
+        String out = run(dir, "openssl", "dgst", "-sha256", "-r", file);
+        return out.substring(0, 64);
+    }
+
+    private static String openssl(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        return run(dir, command.toArray(String[]::new));
+    }
+
+    private static String run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + command[0]);
+        assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + out);
+        return out;
+    }
+
+    private static boolean onPath(String tool) {
+        try {
+            return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}
