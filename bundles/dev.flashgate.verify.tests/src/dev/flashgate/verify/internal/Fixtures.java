@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +18,6 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.pkg.KeyRequest;
 import dev.flashgate.core.pkg.SigningCredentials;
@@ -28,10 +25,9 @@ import dev.flashgate.core.pkg.TrustAnchors;
 
 /** Keys, manifests and hand-made archives for verification tests. */
 final class Fixtures {
-    static final Provider BC = new BouncyCastleProvider();
-    static final PemSigningKeys KEYS = new PemSigningKeys(BC, Clock.systemUTC());
-    static final CmsPackageSigner SIGNER = new CmsPackageSigner(BC);
-    static final FgpPackageVerifier VERIFIER = new FgpPackageVerifier(Clock.systemUTC(), BC, 2);
+    static final PemSigningKeys KEYS = new PemSigningKeys(Clock.systemUTC());
+    static final CmsPackageSigner SIGNER = new CmsPackageSigner();
+    static final FgpPackageVerifier VERIFIER = new FgpPackageVerifier(Clock.systemUTC(), 2);
 
     final SigningCredentials ca;
     final SigningCredentials vendor;
@@ -46,7 +42,7 @@ final class Fixtures {
     }
 
     static SigningCredentials expiredVendor(SigningCredentials issuer) throws FlashgateException {
-        PemSigningKeys past = new PemSigningKeys(BC, Clock.fixed(Instant.now().minus(Duration.ofDays(20)), ZoneOffset.UTC));
+        PemSigningKeys past = new PemSigningKeys(Clock.fixed(Instant.now().minus(Duration.ofDays(20)), ZoneOffset.UTC));
         return past.generate(new KeyRequest("CN=Expired Signer", KeyRequest.KeyType.EC_P256, Duration.ofDays(1), false, issuer));
     }
 

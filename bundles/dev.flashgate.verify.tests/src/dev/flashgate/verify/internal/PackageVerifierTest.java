@@ -163,7 +163,7 @@ class PackageVerifierTest {
     @Test
     void verificationAfterTheCertificateExpiredIsRefused() throws Exception {
         FgpPackageVerifier later = new FgpPackageVerifier(Clock.fixed(Instant.now().plus(Duration.ofDays(60)), ZoneOffset.UTC),
-                Fixtures.BC, 2);
+                2);
         assertRejected(ErrorCode.SIG_CERT_EXPIRED, later.verify(fx.validPackage(dir), fx.anchors, ProgressListener.NONE));
     }
 

@@ -3,148 +3,114 @@ package dev.flashgate.verify.internal;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
-import dev.flashgate.core.pkg.Artifact;
-import dev.flashgate.core.pkg.ArtifactResult;
 import dev.flashgate.core.pkg.ProgressListener;
 
 /**
- * Streams artifacts through JCA SHA-256 (SHA-NI intrinsics), one artifact per worker and as many
- * workers as cores, largest first. Memory per worker is two 1 MiB direct buffers, whatever the
- * artifact sizes.
+ * Streams entries through JCA SHA-256 (SHA-NI intrinsics) on a pool of one thread per core, one
+ * entry per thread, largest first. Memory per thread is two 1 MiB buffers whatever the sizes.
+ * Hashing runs in the background: a verification starts it, goes on with its own checks, and
+ * collects each digest when it needs it.
  */
-public final class ArtifactHasher {
+public final class ArtifactHasher implements AutoCloseable {
 
-    /** An artifact and the entry holding its bytes. */
-    public record Job(Artifact artifact, ZipEntryRecord entry) {
+    /** What an entry's bytes are: how many there were and their SHA-256 (lowercase hex). */
+    public record Digest(long size, String sha256) {
     }
 
-    private static final class Stopped extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    private final ExecutorService pool;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final AtomicLong done = new AtomicLong();
+    private final long total;
+    private final ProgressListener progress;
+    private final Map<ZipEntryRecord, CompletableFuture<Digest>> started = new IdentityHashMap<>();
 
-        Stopped() {
-            super(null, null, false, false);
-        }
-    }
-
-    private final int threads;
-
-    public ArtifactHasher(int threads) {
-        this.threads = Math.max(1, threads);
-    }
-
-    /**
-     * Hashes every job; results are in the order of {@code jobs}. With {@code stopAtFirstMismatch},
-     * artifacts not yet finished after a mismatch come back {@code NOT_CHECKED}.
-     */
-    public List<ArtifactResult> hash(ZipArchive zip, List<Job> jobs, boolean stopAtFirstMismatch, ProgressListener progress)
-            throws IOException, FlashgateException {
-        long total = jobs.stream().mapToLong(j -> j.entry().size()).sum();
-        AtomicLong done = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < jobs.size(); i++) {
-            order.add(i);
-        }
-        order.sort(Comparator.comparingLong((Integer i) -> jobs.get(i).entry().size()).reversed());
-        int workers = Math.min(threads, jobs.size());
-        AtomicInteger next = new AtomicInteger();
-        ArtifactResult[] results = new ArtifactResult[jobs.size()];
-        if (workers <= 1) {
-            drain(zip, jobs, order, next, results, stop, stopAtFirstMismatch, done, total, progress);
-            return List.of(results);
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "flashgate-hash");
+    /** A hasher for one verification; {@code total} is the byte count progress is reported against. */
+    public ArtifactHasher(int threads, long total, ProgressListener progress) {
+        this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, "flashgate-sha256");
             t.setDaemon(true);
             return t;
         });
-        try {
-            List<Future<Void>> futures = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(() -> {
-                    drain(zip, jobs, order, next, results, stop, stopAtFirstMismatch, done, total, progress);
-                    return null;
-                }));
-            }
-            for (Future<Void> f : futures) {
-                await(f, stop);
-            }
-            return List.of(results);
-        } finally {
-            pool.shutdownNow();
-        }
+        this.total = total;
+        this.progress = progress;
     }
 
-    private static void await(Future<Void> f, AtomicBoolean stop) throws IOException, FlashgateException {
+    /** Queues the entries, largest first; returns at once. */
+    public synchronized void start(ZipArchive zip, List<ZipEntryRecord> entries) {
+        entries.stream()
+                .filter(e -> !started.containsKey(e))
+                .sorted(Comparator.comparingLong(ZipEntryRecord::size).reversed())
+                .forEach(e -> started.put(e, CompletableFuture.supplyAsync(() -> hash(zip, e), pool)));
+    }
+
+    /** The digest of an entry, hashing it now if it was not started; waits for it. */
+    public Digest await(ZipArchive zip, ZipEntryRecord entry) throws IOException, FlashgateException {
+        CompletableFuture<Digest> future;
+        synchronized (this) {
+            start(zip, List.of(entry));
+            future = started.get(entry);
+        }
         try {
-            f.get();
+            return future.get();
         } catch (InterruptedException e) {
-            stop.set(true);
             Thread.currentThread().interrupt();
             throw new FlashgateException(ErrorCode.INTERNAL, "verification interrupted");
         } catch (ExecutionException e) {
-            stop.set(true);
             switch (e.getCause()) {
-                case FlashgateException fe -> throw fe;
-                case IOException io -> throw io;
+                case Failure f when f.getCause() instanceof FlashgateException fe -> throw fe;
+                case Failure f when f.getCause() instanceof IOException io -> throw io;
                 case RuntimeException re -> throw re;
                 default -> throw new IllegalStateException(e.getCause());
             }
         }
     }
 
-    private static void drain(ZipArchive zip, List<Job> jobs, List<Integer> order, AtomicInteger next, ArtifactResult[] results,
-            AtomicBoolean stop, boolean stopAtFirstMismatch, AtomicLong done, long total, ProgressListener progress)
-            throws IOException, FlashgateException {
-        for (int i = next.getAndIncrement(); i < order.size(); i = next.getAndIncrement()) {
-            int index = order.get(i);
-            Job job = jobs.get(index);
-            ArtifactResult result = stop.get() ? ArtifactResult.notChecked(job.artifact())
-                    : hashOne(zip, job, stop, done, total, progress);
-            results[index] = result;
-            if (stopAtFirstMismatch && result.status() != ArtifactResult.Status.MATCH) {
-                stop.set(true);
-            }
-        }
+    /** Stops every queued and running hash; used once the verdict no longer depends on them. */
+    @Override
+    public void close() {
+        cancelled.set(true);
+        pool.shutdownNow();
     }
 
-    private static ArtifactResult hashOne(ZipArchive zip, Job job, AtomicBoolean stop, AtomicLong done, long total,
-            ProgressListener progress) throws IOException, FlashgateException {
+    private Digest hash(ZipArchive zip, ZipEntryRecord entry) {
         MessageDigest sha = sha256();
-        long produced;
         try {
-            produced = zip.reader(job.entry()).stream(chunk -> {
-                if (stop.get()) {
-                    throw new Stopped();
+            long size = zip.reader(entry).stream(chunk -> {
+                if (cancelled.get()) {
+                    throw new CancellationException();
                 }
                 int n = chunk.remaining();
                 sha.update(chunk);
                 progress.progress(done.addAndGet(n), total);
             });
-        } catch (Stopped s) {
-            return ArtifactResult.notChecked(job.artifact());
+            return new Digest(size, HexFormat.of().formatHex(sha.digest()));
+        } catch (FlashgateException | IOException e) {
+            throw new Failure(e);
         }
-        String actual = HexFormat.of().formatHex(sha.digest());
-        Artifact a = job.artifact();
-        if (produced != a.size()) {
-            return new ArtifactResult(a, ArtifactResult.Status.SIZE_MISMATCH, produced, actual);
+    }
+
+    /** Carries a checked failure out of the pool. */
+    private static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Failure(Exception cause) {
+            super(cause);
         }
-        return new ArtifactResult(a, actual.equals(a.sha256()) ? ArtifactResult.Status.MATCH
-                : ArtifactResult.Status.HASH_MISMATCH, produced, actual);
     }
 
     static MessageDigest sha256() {

@@ -3,7 +3,6 @@ package dev.flashgate.verify.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.cert.CertificateEncodingException;
 import java.security.interfaces.ECKey;
 
@@ -12,12 +11,10 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
 import dev.flashgate.core.ErrorCode;
@@ -26,20 +23,12 @@ import dev.flashgate.core.pkg.Manifest;
 import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.SigningCredentials;
 
-/** Signs packages with a detached CMS SignedData, as {@code openssl cms -sign -binary} would. */
+/**
+ * Signs packages with a detached CMS SignedData, as {@code openssl cms -sign -binary} would: Bouncy
+ * Castle builds the CMS structure, the JDK's providers sign.
+ */
 @Component(service = PackageSigner.class)
 public final class CmsPackageSigner implements PackageSigner {
-
-    private final Provider bc;
-
-    @Activate
-    public CmsPackageSigner() {
-        this(new BouncyCastleProvider());
-    }
-
-    public CmsPackageSigner(Provider bouncyCastle) {
-        this.bc = bouncyCastle;
-    }
 
     @Override
     public void sign(Path pkg, SigningCredentials credentials) throws FlashgateException {
@@ -68,10 +57,10 @@ public final class CmsPackageSigner implements PackageSigner {
     public byte[] signDetached(byte[] content, SigningCredentials credentials) throws FlashgateException {
         try {
             ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(credentials.key()))
-                    .setProvider(bc).build(credentials.key());
+                    .build(credentials.key());
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(bc).build())
+                    new JcaDigestCalculatorProviderBuilder().build())
                     .build(signer, credentials.certificate()));
             generator.addCertificates(new JcaCertStore(credentials.chain()));
             return generator.generate(new CMSProcessableByteArray(content), false).getEncoded("DER");

@@ -9,6 +9,7 @@ import static dev.flashgate.core.ErrorCode.SIG_UNTRUSTED;
 
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.cert.CertPathBuilder;
@@ -44,6 +45,7 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSVerifierCertificateNotValidException;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 
 import dev.flashgate.core.FlashgateException;
@@ -54,8 +56,8 @@ import dev.flashgate.core.pkg.TrustAnchors;
 /**
  * Checks a detached CMS SignedData over the manifest bytes: one signer, accepted algorithms, a
  * valid signature (and message digest attribute), a code-signing certificate valid now, and a
- * chain to one of the trust anchors. Bouncy Castle parses and verifies CMS; the JDK builds the
- * certificate path.
+ * chain to one of the trust anchors. Bouncy Castle parses the CMS structure; the JDK's own
+ * providers do the cryptography where they can and build the certificate path.
  */
 public final class CmsSignatureCheck {
 
@@ -84,11 +86,7 @@ public final class CmsSignatureCheck {
             "1.2.840.10045.3.1.7", "P-256",
             "1.3.132.0.34", "P-384");
 
-    private final Provider bc;
-
-    public CmsSignatureCheck(Provider bouncyCastle) {
-        this.bc = bouncyCastle;
-    }
+    private Provider fallback;
 
     public Outcome check(byte[] content, byte[] signature, TrustAnchors anchors, Instant now) {
         SignatureInfo info = null;
@@ -119,6 +117,10 @@ public final class CmsSignatureCheck {
             return new Outcome(info.withChain(chain.stream().map(CertificateInfo::of).toList()), null);
         } catch (FlashgateException e) {
             return new Outcome(info, e);
+        } catch (RuntimeException e) {
+            // Bouncy Castle decodes parts of the structure lazily and reports malformed ASN.1 with
+            // unchecked exceptions; for an untrusted signature that is just a broken signature.
+            return new Outcome(info, new FlashgateException(SIG_INVALID, "malformed signature: " + e.getMessage()));
         }
     }
 
@@ -206,7 +208,16 @@ public final class CmsSignatureCheck {
 
     private void verifySignature(SignerInformation signer, X509Certificate cert) throws FlashgateException {
         try {
-            if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(bc).build(cert))) {
+            boolean valid;
+            try {
+                valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(cert));
+            } catch (CMSException e) {
+                if (!causedBy(e, NoSuchAlgorithmException.class)) {
+                    throw e;
+                }
+                valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(bouncyCastle()).build(cert));
+            }
+            if (!valid) {
                 throw new FlashgateException(SIG_INVALID, "the signature does not match manifest.json");
             }
         } catch (CMSVerifierCertificateNotValidException e) {
@@ -214,6 +225,27 @@ public final class CmsSignatureCheck {
         } catch (CMSException | OperatorCreationException | RuntimeException e) {
             throw new FlashgateException(SIG_INVALID, "the signature does not match manifest.json (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The JDK's providers verify everything they can (they start fast and use CPU intrinsics); a
+     * private Bouncy Castle provider, never registered globally, is created on first need for
+     * what they lack, such as RSASSA-PSS as CMS names it.
+     */
+    private synchronized Provider bouncyCastle() {
+        if (fallback == null) {
+            fallback = new BouncyCastleProvider();
+        }
+        return fallback;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkValidity(X509Certificate cert, Instant now) throws FlashgateException {

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,10 +94,10 @@ public final class DirectoryTrustStore implements TrustStore {
                 }
                 CertificateInfo info = CertificateInfo.of(cert);
                 Path target = folder.resolve(info.sha256Fingerprint() + ".pem");
-                Path tmp = Files.createTempFile(folder, ".add-", ".tmp");
+                Path tmp = Files.createTempFile(folder, ".add-", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
                 Files.writeString(tmp, PemCertificates.toPem(List.of(cert)), StandardCharsets.US_ASCII);
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 added.add(info);
             }
         } catch (IOException e) {

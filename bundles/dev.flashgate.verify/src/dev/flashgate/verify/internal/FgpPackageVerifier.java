@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -53,20 +51,20 @@ public final class FgpPackageVerifier implements PackageVerifier {
 
     private final Clock clock;
     private final CmsSignatureCheck signatures;
-    private final ArtifactHasher hasher;
+    private final int threads;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin events;
 
     @Activate
     public FgpPackageVerifier() {
-        this(Clock.systemUTC(), new BouncyCastleProvider(), Runtime.getRuntime().availableProcessors());
+        this(Clock.systemUTC(), Runtime.getRuntime().availableProcessors());
     }
 
-    public FgpPackageVerifier(Clock clock, Provider bouncyCastle, int threads) {
+    public FgpPackageVerifier(Clock clock, int threads) {
         this.clock = clock;
-        this.signatures = new CmsSignatureCheck(bouncyCastle);
-        this.hasher = new ArtifactHasher(threads);
+        this.signatures = new CmsSignatureCheck();
+        this.threads = threads;
     }
 
     @Override
@@ -139,19 +137,27 @@ public final class FgpPackageVerifier implements PackageVerifier {
             checkContainer(zip);
             ZipEntryRecord manifestEntry = zip.find(Manifest.ENTRY)
                     .orElseThrow(() -> new FlashgateException(PKG_MISSING_ENTRY, "the package has no manifest.json"));
-            byte[] manifestBytes = zip.reader(manifestEntry).readAll(ManifestJson.MAX_BYTES);
             Optional<ZipEntryRecord> signatureEntry = zip.find(Manifest.SIGNATURE_ENTRY);
-            CmsSignatureCheck.Outcome outcome = signatureEntry.isEmpty()
-                    ? new CmsSignatureCheck.Outcome(null, new FlashgateException(SIG_MISSING, "the package has no manifest.json.p7s"))
-                    : signatures.check(manifestBytes, zip.reader(signatureEntry.get()).readAll(MAX_SIGNATURE_BYTES),
-                            anchors, clock.instant());
-            signature = outcome.info();
-            if (!outcome.trusted() && !recover(outcome.failure())) {
-                return;
+            List<ZipEntryRecord> payload = zip.entries().stream()
+                    .filter(e -> !e.directory() && !isManifestOrSignature(e)).toList();
+            try (ArtifactHasher hasher = new ArtifactHasher(threads, payload.stream().mapToLong(ZipEntryRecord::size).sum(),
+                    progress)) {
+                // Stored entries are only read, never interpreted, so hashing them overlaps the signature
+                // check; deflated entries are inflated only after it.
+                hasher.start(zip, payload.stream().filter(e -> e.method() == ZipEntryRecord.STORED).toList());
+                byte[] manifestBytes = zip.reader(manifestEntry).readAll(ManifestJson.MAX_BYTES);
+                CmsSignatureCheck.Outcome outcome = signatureEntry.isEmpty()
+                        ? new CmsSignatureCheck.Outcome(null, new FlashgateException(SIG_MISSING, "the package has no manifest.json.p7s"))
+                        : signatures.check(manifestBytes, zip.reader(signatureEntry.get()).readAll(MAX_SIGNATURE_BYTES),
+                                anchors, clock.instant());
+                signature = outcome.info();
+                if (!outcome.trusted() && !recover(outcome.failure())) {
+                    return;
+                }
+                manifest = ManifestJson.parse(manifestBytes);
+                manifestTrusted = outcome.trusted();
+                checkArtifacts(zip, hasher);
             }
-            manifest = ManifestJson.parse(manifestBytes);
-            manifestTrusted = outcome.trusted();
-            checkArtifacts(zip);
         }
 
         private void checkContainer(ZipArchive zip) throws FlashgateException {
@@ -173,55 +179,52 @@ public final class FgpPackageVerifier implements PackageVerifier {
             }
         }
 
-        private void checkArtifacts(ZipArchive zip) throws IOException, FlashgateException {
+        private void checkArtifacts(ZipArchive zip, ArtifactHasher hasher) throws IOException, FlashgateException {
             Map<String, Artifact> listed = new HashMap<>();
             manifest.artifacts().forEach(a -> listed.put(a.path(), a));
             for (ZipEntryRecord e : zip.entries()) {
-                if (!e.directory() && !listed.containsKey(e.name())
-                        && !e.name().equals(Manifest.ENTRY) && !e.name().equals(Manifest.SIGNATURE_ENTRY)) {
+                if (!e.directory() && !listed.containsKey(e.name()) && !isManifestOrSignature(e)) {
                     throw new FlashgateException(PKG_UNLISTED_ENTRY, "'" + EntryNames.printable(e.name())
                             + "' is in the package but not in the manifest");
                 }
             }
-            List<ArtifactHasher.Job> jobs = new ArrayList<>();
+            hasher.start(zip, manifest.artifacts().stream().map(a -> zip.find(a.path()))
+                    .flatMap(Optional::stream).toList());
             List<ArtifactResult> results = new ArrayList<>();
             for (Artifact a : manifest.artifacts()) {
-                Optional<ZipEntryRecord> entry = zip.find(a.path());
-                if (entry.isEmpty()) {
-                    results.add(new ArtifactResult(a, ArtifactResult.Status.MISSING, -1, null));
-                    if (!recover(new FlashgateException(PKG_MISSING_ENTRY, "'" + a.path() + "' is listed but not in the package"))) {
-                        artifacts = withUnchecked(results);
-                        return;
-                    }
-                } else if (entry.get().size() != a.size()) {
-                    results.add(new ArtifactResult(a, ArtifactResult.Status.SIZE_MISMATCH, entry.get().size(), null));
-                    if (!recover(new FlashgateException(SIZE_MISMATCH, a.path() + ": the manifest says " + a.size()
-                            + " bytes, the package holds " + entry.get().size()))) {
-                        artifacts = withUnchecked(results);
-                        return;
-                    }
-                } else {
-                    results.add(null);
-                    jobs.add(new ArtifactHasher.Job(a, entry.get()));
+                ArtifactResult result = check(zip, hasher, a);
+                results.add(result);
+                FlashgateException problem = switch (result.status()) {
+                    case MISSING -> new FlashgateException(PKG_MISSING_ENTRY, "'" + a.path() + "' is listed but not in the package");
+                    case SIZE_MISMATCH -> new FlashgateException(SIZE_MISMATCH, a.path() + ": the manifest says " + a.size()
+                            + " bytes, the package holds " + result.actualSize());
+                    case HASH_MISMATCH -> new FlashgateException(ErrorCode.HASH_MISMATCH, a.path() + ": SHA-256 is "
+                            + result.actualSha256() + ", the manifest says " + a.sha256());
+                    case MATCH, NOT_CHECKED -> null;
+                };
+                if (problem != null && !recover(problem)) {
+                    break;
                 }
             }
-            List<ArtifactResult> hashed = hasher.hash(zip, jobs, !inspect, progress);
-            int next = 0;
-            for (int i = 0; i < results.size(); i++) {
-                if (results.get(i) == null) {
-                    results.set(i, hashed.get(next++));
-                }
+            artifacts = withUnchecked(results);
+        }
+
+        private ArtifactResult check(ZipArchive zip, ArtifactHasher hasher, Artifact a) throws IOException, FlashgateException {
+            Optional<ZipEntryRecord> entry = zip.find(a.path());
+            if (entry.isEmpty()) {
+                return new ArtifactResult(a, ArtifactResult.Status.MISSING, -1, null);
             }
-            artifacts = List.copyOf(results);
-            for (ArtifactResult r : artifacts) {
-                switch (r.status()) {
-                    case HASH_MISMATCH -> recover(new FlashgateException(ErrorCode.HASH_MISMATCH, r.artifact().path()
-                            + ": SHA-256 is " + r.actualSha256() + ", the manifest says " + r.artifact().sha256()));
-                    case SIZE_MISMATCH -> recover(new FlashgateException(SIZE_MISMATCH, r.artifact().path()
-                            + ": holds " + r.actualSize() + " bytes, the manifest says " + r.artifact().size()));
-                    default -> { }
-                }
+            if (entry.get().size() != a.size()) {
+                return new ArtifactResult(a, ArtifactResult.Status.SIZE_MISMATCH, entry.get().size(), null);
             }
+            ArtifactHasher.Digest d = hasher.await(zip, entry.get());
+            ArtifactResult.Status status = d.size() != a.size() ? ArtifactResult.Status.SIZE_MISMATCH
+                    : d.sha256().equals(a.sha256()) ? ArtifactResult.Status.MATCH : ArtifactResult.Status.HASH_MISMATCH;
+            return new ArtifactResult(a, status, d.size(), d.sha256());
+        }
+
+        private static boolean isManifestOrSignature(ZipEntryRecord e) {
+            return e.name().equals(Manifest.ENTRY) || e.name().equals(Manifest.SIGNATURE_ENTRY);
         }
 
         /** Results so far, and NOT_CHECKED for every artifact not reached or not yet hashed. */

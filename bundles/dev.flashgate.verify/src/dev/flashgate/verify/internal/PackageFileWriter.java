@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -31,7 +32,8 @@ final class PackageFileWriter implements AutoCloseable {
         try {
             Path dir = this.target.getParent();
             Files.createDirectories(dir);
-            this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".part");
+            this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".part",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
             this.zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16));
         } catch (IOException e) {
             throw hostError(e);

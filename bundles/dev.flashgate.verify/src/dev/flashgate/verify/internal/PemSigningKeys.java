@@ -13,7 +13,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -37,7 +36,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -59,17 +57,15 @@ import dev.flashgate.core.pkg.SigningKeys;
 @Component(service = SigningKeys.class)
 public final class PemSigningKeys implements SigningKeys {
 
-    private final Provider bc;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     @Activate
     public PemSigningKeys() {
-        this(new BouncyCastleProvider(), Clock.systemUTC());
+        this(Clock.systemUTC());
     }
 
-    public PemSigningKeys(Provider bouncyCastle, Clock clock) {
-        this.bc = bouncyCastle;
+    public PemSigningKeys(Clock clock) {
         this.clock = clock;
     }
 
@@ -98,7 +94,7 @@ public final class PemSigningKeys implements SigningKeys {
                     ? ext.createAuthorityKeyIdentifier(pair.getPublic())
                     : ext.createAuthorityKeyIdentifier(issuerCert));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(
-                    new JcaContentSignerBuilder(CmsPackageSigner.signatureAlgorithm(issuerKey)).setProvider(bc).build(issuerKey)));
+                    new JcaContentSignerBuilder(CmsPackageSigner.signatureAlgorithm(issuerKey)).build(issuerKey)));
             List<X509Certificate> chain = new ArrayList<>();
             chain.add(cert);
             if (request.issuer() != null) {
