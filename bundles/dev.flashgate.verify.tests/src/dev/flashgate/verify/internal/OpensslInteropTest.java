@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,36 +64,67 @@ class OpensslInteropTest {
                 "-out", name + ".pem", "-days", "10", "-extfile", name + ".ext");
     }
 
-    /** A package: manifest with hashes from openssl dgst, signed by openssl cms, zipped by Info-ZIP. */
+    /** What a test changes in an OpenSSL-made package, at each step of making it. */
+    private interface Tamper {
+        default String manifest(String json) {
+            return json;
+        }
+
+        default void afterSigning(Path dir) throws Exception {
+        }
+
+        default List<String> extraEntries() {
+            return List.of();
+        }
+
+        default void afterZipping(Path pkg) throws Exception {
+        }
+    }
+
+    private static final Tamper NONE = new Tamper() {
+    };
+
     private static Path opensslPackage(String signer, List<String> cmsOptions, List<String> zipOptions, boolean tamper)
+            throws Exception {
+        return opensslPackage(signer, cmsOptions, zipOptions, !tamper ? NONE : new Tamper() {
+            @Override
+            public void afterSigning(Path dir) throws Exception {
+                byte[] image = Files.readAllBytes(dir.resolve("images/boot.img"));
+                image[100] ^= 1;
+                Files.write(dir.resolve("images/boot.img"), image);
+            }
+        });
+    }
+
+    /** A package: manifest with hashes from openssl dgst, signed by openssl cms, zipped by Info-ZIP. */
+    private static Path opensslPackage(String signer, List<String> cmsOptions, List<String> zipOptions, Tamper tamper)
             throws Exception {
         Path dir = Files.createTempDirectory(work, "pkg");
         Files.createDirectories(dir.resolve("images"));
         Files.write(dir.resolve("images/modem.ubi"), Fixtures.firmware(250_000, 5));
         Files.write(dir.resolve("images/boot.img"), Fixtures.firmware(20_000, 6));
-        String manifest = """
+        String manifest = tamper.manifest("""
                 {"format": "flashgate-package/1", "vendor": "Example", "version": "EX_1.0", "versionCode": 10,
                  "target": {"plugin": "qualcomm-firehose", "models": ["MF833S"]},
                  "artifacts": [
                    {"path": "images/modem.ubi", "size": 250000, "sha256": "%s", "type": "image"},
                    {"path": "images/boot.img", "size": 20000, "sha256": "%s"}]}
-                """.formatted(dgst(dir, "images/modem.ubi"), dgst(dir, "images/boot.img"));
+                """.formatted(dgst(dir, "images/modem.ubi"), dgst(dir, "images/boot.img")));
         Files.writeString(dir.resolve("manifest.json"), manifest);
         List<String> sign = new ArrayList<>(List.of("cms", "-sign", "-binary", "-in", "manifest.json",
                 "-signer", work.resolve(signer + ".pem").toString(), "-inkey", work.resolve(signer + ".key").toString(),
                 "-outform", "DER", "-out", "manifest.json.p7s"));
         sign.addAll(cmsOptions);
         openssl(dir, sign.toArray(String[]::new));
-        if (tamper) {
-            byte[] image = Files.readAllBytes(dir.resolve("images/boot.img"));
-            image[100] ^= 1;
-            Files.write(dir.resolve("images/boot.img"), image);
-        }
+        tamper.afterSigning(dir);
         List<String> zip = new ArrayList<>(List.of("zip", "-X", "-q"));
         zip.addAll(zipOptions);
         zip.addAll(List.of("pkg.fgp", "manifest.json", "manifest.json.p7s", "images/modem.ubi", "images/boot.img"));
+        zip.addAll(tamper.extraEntries());
         run(dir, zip.toArray(String[]::new));
-        return dir.resolve("pkg.fgp");
+        Path pkg = dir.resolve("pkg.fgp");
+        tamper.afterZipping(pkg);
+        return pkg;
     }
 
     private static VerificationReport verify(Path pkg) {
@@ -130,6 +165,114 @@ class OpensslInteropTest {
         VerificationReport stranger = Fixtures.VERIFIER.verify(opensslPackage("vendor", List.of(), List.of(), false),
                 new TrustAnchors(List.of(new Fixtures().ca.certificate()), "another CA"), ProgressListener.NONE);
         assertCode(ErrorCode.SIG_UNTRUSTED, stranger);
+    }
+
+    @Test
+    void opensslMadeContainerAndManifestRejections() throws Exception {
+        assertCode(ErrorCode.SIG_INVALID, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public void afterSigning(Path dir) throws Exception {
+                Files.writeString(dir.resolve("manifest.json"),
+                        Files.readString(dir.resolve("manifest.json")).replace("\"versionCode\": 10", "\"versionCode\": 99"));
+            }
+        })));
+        Path other = opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public String manifest(String json) {
+                return json.replace("EX_1.0", "EX_2.0");
+            }
+        });
+        assertCode(ErrorCode.SIG_INVALID, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public void afterSigning(Path dir) throws Exception {
+                run(other.getParent(), "cp", "manifest.json.p7s", dir.resolve("manifest.json.p7s").toString());
+            }
+        })));
+        assertCode(ErrorCode.PKG_TRUNCATED, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public void afterZipping(Path pkg) throws Exception {
+                run(pkg.getParent(), "truncate", "-s", "-100", pkg.toString());
+            }
+        })));
+        assertCode(ErrorCode.PKG_NOT_ZIP, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public void afterZipping(Path pkg) throws Exception {
+                Files.write(pkg, "garbage".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+            }
+        })));
+        assertCode(ErrorCode.PKG_UNLISTED_ENTRY, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public void afterSigning(Path dir) throws Exception {
+                Files.writeString(dir.resolve("images/extra.bin"), "not in the manifest");
+            }
+
+            @Override
+            public List<String> extraEntries() {
+                return List.of("images/extra.bin");
+            }
+        })));
+        assertCode(ErrorCode.PKG_DUPLICATE_ENTRY, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public void afterSigning(Path dir) throws Exception {
+                Files.writeString(dir.resolve("images/BOOT.img"), "same name on a case-insensitive disk");
+            }
+
+            @Override
+            public List<String> extraEntries() {
+                return List.of("images/BOOT.img");
+            }
+        })));
+        assertCode(ErrorCode.PKG_MISSING_ENTRY, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public void afterZipping(Path pkg) throws Exception {
+                run(pkg.getParent(), "zip", "-q", "-d", pkg.toString(), "images/boot.img");
+            }
+        })));
+        assertCode(ErrorCode.SIZE_MISMATCH, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public String manifest(String json) {
+                return json.replace("\"size\": 20000", "\"size\": 20001");
+            }
+        })));
+        assertCode(ErrorCode.MANIFEST_INVALID, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public String manifest(String json) {
+                return json.replaceFirst("\"sha256\": \"[0-9a-f]{64}\", ", "");
+            }
+        })));
+        assertCode(ErrorCode.MANIFEST_UNSUPPORTED_FORMAT, verify(opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public String manifest(String json) {
+                return json.replace("flashgate-package/1", "flashgate-package/9");
+            }
+        })));
+        assertCode(ErrorCode.PKG_TOO_LARGE, verify(opensslPackage("vendor", List.of(), List.of("-9"), new Tamper() {
+            @Override
+            public void afterSigning(Path dir) throws Exception {
+                Files.write(dir.resolve("images/zeros.bin"), new byte[32 << 20]);
+            }
+
+            @Override
+            public List<String> extraEntries() {
+                return List.of("images/zeros.bin");
+            }
+        })));
+        FgpPackageVerifier later = new FgpPackageVerifier(Clock.fixed(Instant.now().plus(Duration.ofDays(30)), ZoneOffset.UTC), 2);
+        assertCode(ErrorCode.SIG_CERT_EXPIRED, later.verify(opensslPackage("vendor", List.of(), List.of(), NONE), anchors,
+                ProgressListener.NONE));
+    }
+
+    @Test
+    void aPathTraversalEntryWrittenByPythonZipfileIsRefused() throws Exception {
+        assumeTrue(onPath("python3"), "python3 writes the hostile archive");
+        Path pkg = opensslPackage("vendor", List.of(), List.of(), new Tamper() {
+            @Override
+            public void afterZipping(Path pkg) throws Exception {
+                run(pkg.getParent(), "python3", "-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1], 'a')"
+                        + ".writestr('../../etc/cron.d/evil', 'x')", pkg.toString());
+            }
+        });
+        assertCode(ErrorCode.PKG_BAD_ENTRY_NAME, verify(pkg));
     }
 
     @Test
