@@ -1,12 +1,16 @@
 package dev.flashgate.cli;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,6 +19,7 @@ import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.pkg.KeyRequest;
 import dev.flashgate.core.pkg.PackRequest;
+import dev.flashgate.core.pkg.ProgressListener;
 import dev.flashgate.core.pkg.SigningCredentials;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.VerificationReport;
@@ -57,21 +62,21 @@ final class DemoCommand implements Callable<Integer> {
         t.out().println();
         boolean asExpected = true;
         for (Path pkg : List.of(samples.modemPackage(), samples.hotspotPackage())) {
-            VerificationReport r = services.verifier().verify(pkg, demoOnly, dev.flashgate.core.pkg.ProgressListener.NONE);
+            VerificationReport r = services.verifier().verify(pkg, demoOnly, ProgressListener.NONE);
             ReportText.verdict(t.out(), r, "the demo CA");
             t.out().println();
             asExpected &= r.verified();
         }
         t.out().println("A copy of the hotspot package with one flipped bit, as a corrupted download would have:");
         VerificationReport tampered = services.verifier().verify(samples.tamperedPackage(), demoOnly,
-                dev.flashgate.core.pkg.ProgressListener.NONE);
+                ProgressListener.NONE);
         ReportText.verdict(t.out(), tampered, "the demo CA");
         asExpected &= !tampered.verified();
         t.out().println();
         t.out().println("The modem package in full (flashgate inspect):");
         t.out().println();
         ReportText.inspect(t.out(), services.verifier().inspect(samples.modemPackage(), demoOnly,
-                dev.flashgate.core.pkg.ProgressListener.NONE));
+                ProgressListener.NONE));
         t.out().println();
         t.out().printf("Try: flashgate inspect %s --trust %s%n", samples.tamperedPackage(), samples.ca());
         t.out().printf("     flashgate verify %s        (the station trust store does not trust the demo CA)%n",
@@ -105,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
     private static boolean stillValid(Services services, Path signerCert) {
         try {
             services.trustStore().load(List.of(signerCert)).certificates().get(0)
-                    .checkValidity(java.util.Date.from(java.time.Instant.now().plus(Duration.ofDays(1))));
+                    .checkValidity(Date.from(Instant.now().plus(Duration.ofDays(1))));
             return true;
         } catch (FlashgateException | CertificateExpiredException | CertificateNotYetValidException e) {
             return false;
@@ -148,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
 
         Path corrupted = work.resolve("corrupted.fgp");
         Files.copy(samples.hotspotPackage(), corrupted);
-        try (var file = new java.io.RandomAccessFile(corrupted.toFile(), "rw")) {
+        try (RandomAccessFile file = new RandomAccessFile(corrupted.toFile(), "rw")) {
             long at = file.length() / 2;
             file.seek(at);
             int b = file.read();
@@ -160,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void deleteTree(Path root) throws IOException {
         try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

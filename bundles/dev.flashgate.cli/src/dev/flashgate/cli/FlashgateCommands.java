@@ -1,7 +1,6 @@
 package dev.flashgate.cli;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -10,6 +9,7 @@ import org.osgi.service.component.annotations.Reference;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.FlashgateHome;
 import dev.flashgate.core.pkg.PackageBuilder;
 import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
@@ -20,9 +20,6 @@ import picocli.CommandLine;
 /** Flashgate's command line, wired by Declarative Services to the services it drives. */
 @Component(service = FlashgateCommands.class)
 public final class FlashgateCommands {
-
-    /** Framework or system property naming Flashgate's state folder. */
-    public static final String HOME_PROPERTY = "flashgate.home";
 
     private final PackageVerifier verifier;
     private final TrustStore trustStore;
@@ -41,10 +38,7 @@ public final class FlashgateCommands {
         this.builder = builder;
         this.signer = signer;
         this.keys = keys;
-        String configured = context.getProperty(HOME_PROPERTY);
-        this.home = configured == null || configured.isBlank()
-                ? Paths.get(System.getProperty("user.home"), ".flashgate")
-                : Paths.get(configured);
+        this.home = FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY));
         this.version = context.getBundle().getVersion().toString();
     }
 

@@ -1,14 +1,11 @@
 package dev.flashgate.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.pkg.VerificationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code flashgate inspect PKG}: everything in a package, with the verdict. Works on untrusted
@@ -18,14 +15,8 @@ import picocli.CommandLine.Parameters;
         description = "Show a package's manifest, artifacts, signer and chain, and the verification verdict.")
 final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "PKG", description = "The .fgp package.")
-    Path pkg;
-
     @Mixin
-    TrustOptions trust;
-
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
+    PackageOptions options;
 
     private final Services services;
 
@@ -35,8 +26,8 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws FlashgateException {
-        VerificationReport report = VerifyCommand.run(services, pkg, trust.anchors(services.trustStore()), true);
-        if (json) {
+        VerificationReport report = VerifyCommand.run(services, options.pkg, options.trust.anchors(services.trustStore()), true);
+        if (options.json) {
             services.terminal().out().println(ReportJson.text(ReportJson.report(report, true)));
         } else {
             ReportText.inspect(services.terminal().out(), report);

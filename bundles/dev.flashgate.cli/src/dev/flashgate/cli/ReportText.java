@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.flashgate.core.pkg.ArtifactResult;
 import dev.flashgate.core.pkg.CertificateInfo;
@@ -136,7 +137,7 @@ final class ReportText {
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 
     static String bytes(long n) {

@@ -2,6 +2,7 @@ package dev.flashgate.cli;
 
 import java.nio.file.Path;
 
+import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.pkg.SigningCredentials;
 import dev.flashgate.core.pkg.SigningKeys;
@@ -24,7 +25,7 @@ final class SigningOptions {
 
     SigningCredentials read(SigningKeys keys) throws FlashgateException {
         if (key == null || cert == null) {
-            throw new FlashgateException(dev.flashgate.core.ErrorCode.USAGE, "signing needs both --key and --cert");
+            throw new FlashgateException(ErrorCode.USAGE, "signing needs both --key and --cert");
         }
         return keys.read(key, cert, chain);
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.pkg.CertificateInfo;
 import picocli.CommandLine.Command;
@@ -87,7 +88,7 @@ final class TrustCommand implements Runnable {
         public Integer call() throws FlashgateException {
             List<CertificateInfo> removed = services.trustStore().remove(fingerprint);
             if (removed.isEmpty()) {
-                throw new FlashgateException(dev.flashgate.core.ErrorCode.USAGE, "no anchor's fingerprint starts with " + fingerprint);
+                throw new FlashgateException(ErrorCode.USAGE, "no anchor's fingerprint starts with " + fingerprint);
             }
             services.terminal().out().printf("removed %s%n", removed.get(0).subject());
             return 0;

@@ -12,22 +12,14 @@ import dev.flashgate.core.pkg.VerificationReport;
 import dev.flashgate.core.pkg.Verdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code flashgate verify PKG}: the whole verification, exit status by the first broken rule. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Verify an update package: container, signature and trust, manifest, every artifact's SHA-256.")
 final class VerifyCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "PKG", description = "The .fgp package.")
-    Path pkg;
-
     @Mixin
-    TrustOptions trust;
-
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
+    PackageOptions options;
 
     private final Services services;
 
@@ -37,12 +29,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws FlashgateException {
-        VerificationReport report = run(services, pkg, trust.anchors(services.trustStore()), false);
+        VerificationReport report = run(services, options.pkg, options.trust.anchors(services.trustStore()), false);
         Terminal t = services.terminal();
-        if (json) {
+        if (options.json) {
             t.out().println(ReportJson.text(ReportJson.report(report, false)));
         } else {
-            ReportText.verdict(report.verified() ? t.out() : t.err(), report, anchorsName(report, trust));
+            ReportText.verdict(report.verified() ? t.out() : t.err(), report, anchorsName(report, options.trust));
         }
         return exitStatus(report);
     }

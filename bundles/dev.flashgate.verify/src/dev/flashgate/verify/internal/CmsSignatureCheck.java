@@ -8,14 +8,17 @@ import static dev.flashgate.core.ErrorCode.SIG_MISSING;
 import static dev.flashgate.core.ErrorCode.SIG_UNTRUSTED;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertStore;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
@@ -152,7 +155,7 @@ public final class CmsSignatureCheck {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
-        } catch (CertificateException | java.io.IOException e) {
+        } catch (CertificateException | IOException e) {
             throw new FlashgateException(SIG_INVALID, "a certificate in the signature cannot be read: " + e.getMessage());
         }
     }
@@ -267,7 +270,7 @@ public final class CmsSignatureCheck {
             if (eku != null && !eku.contains(CertificateInfo.ExtendedKeyUsage.CODE_SIGNING)) {
                 throw new FlashgateException(SIG_CERT_USAGE, "the signer's extended key usage lacks codeSigning");
             }
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             throw new FlashgateException(SIG_CERT_USAGE, "the signer's extended key usage cannot be read");
         }
     }
@@ -317,7 +320,7 @@ public final class CmsSignatureCheck {
     private static boolean sameCertificate(X509Certificate a, X509Certificate b) {
         try {
             return Arrays.equals(a.getEncoded(), b.getEncoded());
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             return false;
         }
     }

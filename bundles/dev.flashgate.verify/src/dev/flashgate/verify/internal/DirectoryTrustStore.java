@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
@@ -19,6 +18,7 @@ import org.osgi.service.component.annotations.Component;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.FlashgateHome;
 import dev.flashgate.core.pkg.CertificateInfo;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.TrustStore;
@@ -30,25 +30,15 @@ import dev.flashgate.core.pkg.TrustStore;
 @Component(service = TrustStore.class)
 public final class DirectoryTrustStore implements TrustStore {
 
-    /** Framework or system property naming Flashgate's state folder. */
-    public static final String HOME_PROPERTY = "flashgate.home";
-
     private final Path folder;
 
     @Activate
     public DirectoryTrustStore(BundleContext context) {
-        this(home(context.getProperty(HOME_PROPERTY)).resolve("trust"));
+        this(FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY)).resolve("trust"));
     }
 
     public DirectoryTrustStore(Path folder) {
         this.folder = folder;
-    }
-
-    static Path home(String configured) {
-        if (configured != null && !configured.isBlank()) {
-            return Paths.get(configured);
-        }
-        return Paths.get(System.getProperty("user.home"), ".flashgate");
     }
 
     public Path folder() {

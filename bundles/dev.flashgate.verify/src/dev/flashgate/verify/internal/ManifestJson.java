@@ -8,7 +8,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,7 +221,7 @@ public final class ManifestJson {
         }
         try {
             return Instant.parse(text);
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw invalid("'" + field + "' is not a valid time: " + text);
         }
     }
@@ -271,7 +273,7 @@ public final class ManifestJson {
         m.extra().forEach((k, v) -> root.set(k, MAPPER.valueToTree(v)));
         try {
             byte[] json = MAPPER.writeValueAsBytes(root);
-            byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+            byte[] withNewline = Arrays.copyOf(json, json.length + 1);
             withNewline[json.length] = '\n';
             return withNewline;
         } catch (JsonProcessingException e) {

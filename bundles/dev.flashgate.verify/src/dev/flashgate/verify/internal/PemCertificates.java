@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import dev.flashgate.core.ErrorCode;
@@ -39,12 +41,12 @@ public final class PemCertificates {
 
     public static String toPem(List<X509Certificate> certificates) {
         StringBuilder b = new StringBuilder();
-        java.util.Base64.Encoder base64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+        Base64.Encoder base64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
         for (X509Certificate c : certificates) {
             try {
                 b.append("-----BEGIN CERTIFICATE-----\n").append(base64.encodeToString(c.getEncoded()))
                         .append("\n-----END CERTIFICATE-----\n");
-            } catch (java.security.cert.CertificateEncodingException e) {
+            } catch (CertificateEncodingException e) {
                 throw new IllegalStateException(e);
             }
         }
