@@ -8,7 +8,19 @@ public final class Topics {
     public static final String PACKAGE_REJECTED = PREFIX + "package/REJECTED";
     public static final String PACKAGE_ALL = PREFIX + "package/*";
 
+    /** A device appeared (or came back); properties {@link #KEY_DEVICE}, {@link #KEY_IMEI}, {@link #KEY_MODEL}, {@link #KEY_PORTS}. */
+    public static final String DEVICE_ADDED = PREFIX + "device/ADDED";
+    /** A device changed: identified, re-enumerated on other ports, switched mode. */
+    public static final String DEVICE_CHANGED = PREFIX + "device/CHANGED";
+    /** A device went away; it is kept as gone for a grace period. */
+    public static final String DEVICE_REMOVED = PREFIX + "device/REMOVED";
+    public static final String DEVICE_ALL = PREFIX + "device/*";
+
     public static final String KEY_PACKAGE = "package";
+    public static final String KEY_DEVICE = "device";
+    public static final String KEY_IMEI = "imei";
+    public static final String KEY_MODEL = "model";
+    public static final String KEY_PORTS = "ports";
     public static final String KEY_CODE = "code";
     public static final String KEY_DETAIL = "detail";
 

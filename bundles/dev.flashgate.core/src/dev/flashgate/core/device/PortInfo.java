@@ -1,0 +1,33 @@
+package dev.flashgate.core.device;
+
+import java.util.Objects;
+
+/**
+ * A serial port as discovery sees it. {@code path} is the node of the moment (it changes on every
+ * re-enumeration); {@code stableName} is the {@code /dev/serial/by-id} style name when there is
+ * one. {@code usb} is {@code null} when the OS does not say; {@code usbInterface} is -1 then.
+ * {@code role} is what the device table says the port speaks ({@code at}, {@code diag},
+ * {@code edl}, ...), or {@code null} when unknown.
+ */
+public record PortInfo(String path, String stableName, UsbId usb, String usbSerial, int usbInterface, String role,
+        Origin origin) {
+
+    /** How discovery learned of the port. */
+    public enum Origin {
+        /** Enumerated by the operating system. */
+        SYSTEM,
+        /** A {@code by-id} folder Flashgate watches (the system's or the simulators'). */
+        BY_ID,
+        /** Named explicitly by the operator ({@code --port}). */
+        CONFIGURED
+    }
+
+    public PortInfo {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    public PortInfo withRole(String newRole) {
+        return new PortInfo(path, stableName, usb, usbSerial, usbInterface, newRole, origin);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.flashgate.device.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fazecast.jSerialComm.SerialPort;
+
+import dev.flashgate.core.device.PortInfo;
+import dev.flashgate.core.device.UsbId;
+
+/**
+ * Lists the serial ports present right now, from three sources: USB serial ports the OS
+ * enumerates (jSerialComm, with sysfs for the interface number), {@code by-id} folders (the
+ * system's and the simulators'), and ports named explicitly. Ports are keyed by their real node,
+ * so a by-id link and the node it points to are one port.
+ */
+final class PortScanner {
+
+    /** {@code usb-<Vendor>_<Product>_<serial>-if<NN>[-port<N>]} */
+    private static final Pattern BY_ID = Pattern.compile("usb-(.+)_([^_]*)-if(\\d+)(?:-port\\d+)?");
+
+    private final DeviceTable table;
+    private final List<Path> byIdFolders;
+    private final boolean systemPorts;
+
+    PortScanner(DeviceTable table, List<Path> byIdFolders, boolean systemPorts) {
+        this.table = table;
+        this.byIdFolders = List.copyOf(byIdFolders);
+        this.systemPorts = systemPorts;
+    }
+
+    /**
+     * A port and its generation: when its node or by-id link was last created. A device that
+     * re-enumerates onto the same node name between two scans still gets a new generation.
+     */
+    record Scanned(PortInfo info, String generation) {
+    }
+
+    /** The ports present now, by real node path. */
+    Map<String, Scanned> scan(Set<String> configured) {
+        Map<String, PortInfo> ports = new LinkedHashMap<>();
+        Map<String, String> generations = new HashMap<>();
+        if (systemPorts) {
+            for (SerialPort p : SerialPort.getCommPorts()) {
+                if (p.getVendorID() < 0 || p.getProductID() < 0) {
+                    continue; // built-in UARTs and friends: cellular terminals are USB devices
+                }
+                String path = p.getSystemPortPath();
+                UsbId usb = new UsbId(p.getVendorID(), p.getProductID());
+                int iface = SysfsUsb.interfaceNumber(path);
+                String serial = p.getSerialNumber() == null || p.getSerialNumber().isBlank() ? null : p.getSerialNumber();
+                ports.put(path, new PortInfo(path, null, usb, serial, iface, role(usb, null, iface), PortInfo.Origin.SYSTEM));
+                generations.put(path, changeTime(Paths.get(path)));
+            }
+        }
+        for (Path folder : byIdFolders) {
+            for (Path link : links(folder)) {
+                String path = realPath(link);
+                if (path == null) {
+                    continue; // dangling: the node went away before the link did
+                }
+                PortInfo known = ports.get(path);
+                Matcher m = BY_ID.matcher(link.getFileName().toString());
+                String product = m.matches() ? m.group(1) : null;
+                String serial = m.matches() ? m.group(2) : null;
+                int iface = m.matches() ? Integer.parseInt(m.group(3)) : -1;
+                UsbId usb = known != null ? known.usb()
+                        : SysfsUsb.usbId(path).orElseGet(() -> table.lookupProduct(product).map(DeviceTable.Entry::usb).orElse(null));
+                ports.put(path, new PortInfo(path, link.getFileName().toString(), usb,
+                        known != null && known.usbSerial() != null ? known.usbSerial() : serial,
+                        known != null && known.usbInterface() >= 0 ? known.usbInterface() : iface,
+                        role(usb, product, iface), known != null ? known.origin() : PortInfo.Origin.BY_ID));
+                generations.put(path, changeTime(link) + "/" + changeTime(Paths.get(path)));
+            }
+        }
+        for (String configuredPath : configured) {
+            String path = realPath(Paths.get(configuredPath));
+            if (path != null && !ports.containsKey(path)) {
+                UsbId usb = SysfsUsb.usbId(path).orElse(null);
+                int iface = SysfsUsb.interfaceNumber(path);
+                ports.put(path, new PortInfo(path, configuredPath.equals(path) ? null : configuredPath, usb, null, iface,
+                        role(usb, null, iface), PortInfo.Origin.CONFIGURED));
+                generations.put(path, changeTime(Paths.get(path)));
+            }
+        }
+        Map<String, Scanned> result = new LinkedHashMap<>();
+        ports.forEach((path, info) -> result.put(path, new Scanned(info, generations.get(path))));
+        return result;
+    }
+
+    /** The inode change time of a file or link itself, or "" when it cannot be read. */
+    private static String changeTime(Path path) {
+        try {
+            return String.valueOf(Files.getAttribute(path, "unix:ctime", LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    private String role(UsbId usb, String product, int iface) {
+        return table.lookup(usb).or(() -> table.lookupProduct(product)).map(e -> e.role(iface)).orElse(null);
+    }
+
+    private static List<Path> links(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(Files::isSymbolicLink).sorted().toList();
+        } catch (IOException e) {
+            return new ArrayList<>();
+        }
+    }
+
+    private static String realPath(Path path) {
+        try {
+            return path.toRealPath().toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.flashgate.simulator.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.SerialLink;
+
+/**
+ * The device side of an AT port: reads command lines terminated by CR, echoes them while echo is
+ * on (as modems do by default), and writes each response as {@code CR LF line CR LF} followed by
+ * the final result code.
+ */
+final class AtResponder implements Runnable {
+
+    /** What a command produced: information lines and the final result code. */
+    record Reply(List<String> lines, String result) {
+        static Reply ok(String... lines) {
+            return new Reply(List.of(lines), "OK");
+        }
+
+        static Reply error() {
+            return new Reply(List.of(), "ERROR");
+        }
+    }
+
+    /** The commands a simulated device understands; {@code command} is upper-cased, without CR. */
+    interface Commands {
+        Reply execute(String command);
+    }
+
+    private final SerialLink link;
+    private final Commands commands;
+    private volatile boolean running = true;
+    private boolean echo = true;
+
+    AtResponder(SerialLink link, Commands commands) {
+        this.link = link;
+        this.commands = commands;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        byte[] buffer = new byte[256];
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            while (running) {
+                int n = link.read(buffer, 0, buffer.length, Duration.ofMillis(200));
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer[i];
+                    if (echo) {
+                        link.write(new byte[] {b});
+                    }
+                    if (b == '\r') {
+                        String command = line.toString(StandardCharsets.US_ASCII).trim();
+                        line.reset();
+                        if (!command.isEmpty()) {
+                            answer(command);
+                        }
+                    } else if (b != '\n' && line.size() < 1024) {
+                        line.write(b);
+                    }
+                }
+            }
+        } catch (FlashgateException e) {
+            // the host side went away (unplugged, re-enumerated): this port's life is over
+        }
+    }
+
+    private void answer(String command) throws FlashgateException {
+        String upper = command.toUpperCase(Locale.ROOT);
+        Reply reply;
+        if (upper.equals("ATE0") || upper.equals("ATE1")) {
+            echo = upper.equals("ATE1");
+            reply = Reply.ok();
+        } else if (!upper.startsWith("AT")) {
+            reply = Reply.error();
+        } else {
+            reply = commands.execute(upper);
+        }
+        StringBuilder out = new StringBuilder();
+        for (String l : reply.lines()) {
+            out.append("\r\n").append(l).append("\r\n");
+        }
+        out.append("\r\n").append(reply.result()).append("\r\n");
+        link.write(out.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+}
