@@ -9,11 +9,13 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
+import dev.flashgate.core.device.DeviceDiscovery;
 import dev.flashgate.core.pkg.PackageBuilder;
 import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.simulator.Simulators;
 
 /** Runs Flashgate commands in this OSGi runtime with the services Declarative Services registered. */
 final class CliHarness {
@@ -30,9 +32,11 @@ final class CliHarness {
     CliHarness(Path home) throws InterruptedException {
         this.home = home;
         BundleContext context = FrameworkUtil.getBundle(FlashgateCommands.class).getBundleContext();
+        DeviceDiscovery discovery = service(context, DeviceDiscovery.class);
+        Simulators simulators = service(context, Simulators.class);
         this.template = new Services(service(context, PackageVerifier.class), service(context, TrustStore.class).inFolder(home.resolve("trust")),
                 service(context, PackageBuilder.class), service(context, PackageSigner.class), service(context, SigningKeys.class),
-                home, null);
+                () -> discovery, () -> simulators, home, null);
     }
 
     static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {
@@ -49,6 +53,10 @@ final class CliHarness {
         return home;
     }
 
+    Simulators simulators() {
+        return template.simulators().get();
+    }
+
     TrustStore trustStore() {
         return template.trustStore();
     }
@@ -57,8 +65,7 @@ final class CliHarness {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Terminal terminal = new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), false);
-        Services services = new Services(template.verifier(), template.trustStore(), template.builder(), template.signer(),
-                template.keys(), home, terminal);
+        Services services = template.withTerminal(terminal);
         String[] argv = java.util.Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
         int status = FlashgateCommands.commandLine(services, "0.0.0.test").execute(argv);
         terminal.flush();

@@ -43,7 +43,7 @@ class CommandLineTest {
         List<Bundle> ours = java.util.Arrays.stream(context.getBundles())
                 .filter(b -> b.getSymbolicName().startsWith("dev.flashgate.") && !b.getSymbolicName().endsWith(".tests"))
                 .toList();
-        assertEquals(3, ours.size(), ours.toString());
+        assertEquals(5, ours.size(), ours.toString());
         int components = 0;
         for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(ours.toArray(Bundle[]::new))) {
             components++;
@@ -53,7 +53,7 @@ class CommandLineTest {
             }
             assertFalse(scr.getComponentConfigurationDTOs(d).isEmpty(), d.name + " has no configuration");
         }
-        assertEquals(6, components);
+        assertEquals(9, components);
         CliHarness.service(context, FlashgateCommands.class);
     }
 
@@ -83,6 +83,8 @@ class CommandLineTest {
         assertTrue(demo.out().contains("VERIFIED  " + home.resolve("demo/packages/MF833S-FG_MF833S_B07.fgp")), demo.out());
         assertTrue(demo.out().contains("HASH_MISMATCH: images/hs920s.bin"), demo.out());
         assertTrue(demo.out().contains("Resolution: Download the package again"), demo.out());
+        assertTrue(demo.out().lines().filter(l -> l.startsWith("PRESENT  HS920S     FG_HS920S_A01")).count() >= 2,
+                "the embedded default shows simulated devices discovered and identified:\n" + demo.out());
         assertTrue(cli.run("trust", "list").out().contains("no trust anchors"), "the demo CA must never enter the trust store");
         CliHarness.Result plain = cli.run("verify", home.resolve("demo/packages/MF833S-FG_MF833S_B07.fgp"));
         assertEquals(4, plain.status(), plain.all());
@@ -137,6 +139,25 @@ class CommandLineTest {
         assertTrue(cli.run("trust", "list").out().contains(fingerprint));
         assertEquals(0, cli.run("trust", "remove", fingerprint.substring(0, 12)).status());
         assertEquals(4, cli.run("verify", pkg).status());
+    }
+
+    @Test
+    void devicesListsSimulatedDevicesIdentified() throws Exception {
+        var hotspot = cli.simulators().start("HS920S", "CLI0001");
+        try {
+            CliHarness.Result listed = cli.run("devices", "--json");
+            assertEquals(0, listed.status(), listed.all());
+            JsonNode devices = new ObjectMapper().readTree(listed.out());
+            JsonNode mine = java.util.stream.StreamSupport.stream(devices.spliterator(), false)
+                    .filter(d -> ("imei:" + hotspot.imei()).equals(d.get("id").asText())).findFirst().orElseThrow();
+            assertEquals("PRESENT", mine.get("presence").asText());
+            assertEquals("HS920S", mine.at("/identity/model").asText());
+            assertEquals("19d2:16f0", mine.at("/ports/0/usb").asText());
+            assertEquals("usb-ZTE_HS920S_CLI0001-if00-port0", mine.at("/ports/0/stableName").asText());
+            assertTrue(cli.run("devices").out().contains(hotspot.imei()));
+        } finally {
+            hotspot.close();
+        }
     }
 
     @Test

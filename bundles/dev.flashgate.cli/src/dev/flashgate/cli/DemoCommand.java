@@ -9,6 +9,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
@@ -17,12 +18,16 @@ import java.util.concurrent.Callable;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.Device;
+import dev.flashgate.core.device.DeviceDiscovery;
 import dev.flashgate.core.pkg.KeyRequest;
 import dev.flashgate.core.pkg.PackRequest;
 import dev.flashgate.core.pkg.ProgressListener;
 import dev.flashgate.core.pkg.SigningCredentials;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.VerificationReport;
+import dev.flashgate.simulator.SimulatedDevice;
+import dev.flashgate.simulator.Simulators;
 import picocli.CommandLine.Command;
 
 /**
@@ -57,7 +62,9 @@ final class DemoCommand implements Callable<Integer> {
         Samples samples = ensureSamples(services);
         TrustAnchors demoOnly = services.trustStore().load(List.of(samples.ca()));
         demoOnly = new TrustAnchors(demoOnly.certificates(), "the demo CA " + samples.ca() + " (trusted for this demo only)");
-        t.out().println("Flashgate embedded default: sample packages in " + samples.folder());
+        t.out().println("Flashgate embedded default: simulated devices, and sample packages in " + samples.folder());
+        t.out().println();
+        showSimulatedDevices(t);
         t.out().println("Trusting only " + demoOnly.origin() + ".");
         t.out().println();
         boolean asExpected = true;
@@ -82,6 +89,26 @@ final class DemoCommand implements Callable<Integer> {
         t.out().printf("     flashgate verify %s        (the station trust store does not trust the demo CA)%n",
                 samples.modemPackage());
         return asExpected ? 0 : ErrorCode.INTERNAL.exitStatus();
+    }
+
+    /** Plugs in two simulated hotspots and shows them discovered and identified, as real ones would be. */
+    private void showSimulatedDevices(Terminal t) {
+        try {
+            Simulators simulators = services.simulators().get();
+            List<SimulatedDevice> devices = new ArrayList<>();
+            for (String serial : List.of("DEMO0001", "DEMO0002")) {
+                devices.add(simulators.start("HS920S", serial));
+            }
+            DeviceDiscovery discovery = services.discovery().get();
+            discovery.rescan();
+            t.out().println("Devices discovered (simulated HS920S hotspots on ptys under " + services.home().resolve("sim/by-id") + "):");
+            DeviceText.table(t.out(), discovery.devices().stream()
+                    .filter(d -> d.presence() == Device.Presence.PRESENT).toList());
+        } catch (Exception e) {
+            t.out().println("Simulated devices are not available here: " + e.getMessage());
+            t.out().println("(they need socat: apt-get install socat)");
+        }
+        t.out().println();
     }
 
     /** Creates the demo CA, vendor key and sample packages unless they already exist and are valid. */

@@ -3,6 +3,7 @@ package dev.flashgate.cli;
 import java.nio.file.Path;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -10,11 +11,13 @@ import org.osgi.service.component.annotations.Reference;
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.FlashgateHome;
+import dev.flashgate.core.device.DeviceDiscovery;
 import dev.flashgate.core.pkg.PackageBuilder;
 import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.simulator.Simulators;
 import picocli.CommandLine;
 
 /** Flashgate's command line, wired by Declarative Services to the services it drives. */
@@ -26,25 +29,31 @@ public final class FlashgateCommands {
     private final PackageBuilder builder;
     private final PackageSigner signer;
     private final SigningKeys keys;
+    private final ComponentServiceObjects<DeviceDiscovery> discovery;
+    private final ComponentServiceObjects<Simulators> simulators;
     private final Path home;
     private final String version;
 
     @Activate
     public FlashgateCommands(@Reference PackageVerifier verifier, @Reference TrustStore trustStore,
             @Reference PackageBuilder builder, @Reference PackageSigner signer, @Reference SigningKeys keys,
-            BundleContext context) {
+            @Reference ComponentServiceObjects<DeviceDiscovery> discovery,
+            @Reference ComponentServiceObjects<Simulators> simulators, BundleContext context) {
         this.verifier = verifier;
         this.trustStore = trustStore;
         this.builder = builder;
         this.signer = signer;
         this.keys = keys;
+        this.discovery = discovery;
+        this.simulators = simulators;
         this.home = FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY));
         this.version = context.getBundle().getVersion().toString();
     }
 
     /** Runs one command line; returns the exit status of the package format's table. */
     public int execute(String[] args, Terminal terminal) {
-        Services services = new Services(verifier, trustStore, builder, signer, keys, home, terminal);
+        Services services = new Services(verifier, trustStore, builder, signer, keys, discovery::getService,
+                simulators::getService, home, terminal);
         CommandLine cli = commandLine(services, version);
         try {
             return cli.execute(args);

@@ -1,20 +1,33 @@
 package dev.flashgate.cli;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
+import dev.flashgate.core.device.DeviceDiscovery;
 import dev.flashgate.core.pkg.PackageBuilder;
 import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.simulator.Simulators;
 
-/** The services and settings commands work with; handed to each command by the command factory. */
+/**
+ * The services and settings commands work with; handed to each command by the command factory.
+ * Discovery and the simulators start threads and touch ports, so they are only activated by the
+ * commands that use them.
+ */
 public record Services(
         PackageVerifier verifier,
         TrustStore trustStore,
         PackageBuilder builder,
         PackageSigner signer,
         SigningKeys keys,
+        Supplier<DeviceDiscovery> discovery,
+        Supplier<Simulators> simulators,
         Path home,
         Terminal terminal) {
+
+    Services withTerminal(Terminal other) {
+        return new Services(verifier, trustStore, builder, signer, keys, discovery, simulators, home, other);
+    }
 }

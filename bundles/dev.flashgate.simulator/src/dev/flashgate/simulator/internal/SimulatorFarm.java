@@ -1,8 +1,11 @@
 package dev.flashgate.simulator.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -27,6 +30,8 @@ public final class SimulatorFarm implements Simulators {
     private final SerialLinks links;
     private final Path root;
     private final List<SimulatedDevice> running = new ArrayList<>();
+    /** socat runs as a child process: unplug every device when the JVM ends, however it ends politely. */
+    private final Thread unplugOnExit = new Thread(this::close, "flashgate-simulators-exit");
 
     @Activate
     public SimulatorFarm(@Reference SerialLinks links, BundleContext context) {
@@ -36,6 +41,19 @@ public final class SimulatorFarm implements Simulators {
     public SimulatorFarm(SerialLinks links, Path root) {
         this.links = links;
         this.root = root;
+        Runtime.getRuntime().addShutdownHook(unplugOnExit);
+        removeDanglingLinks(byIdFolder());
+    }
+
+    /** Links left by a simulator process that was killed outright point nowhere: take them away. */
+    private static void removeDanglingLinks(Path folder) {
+        try (Stream<Path> links = Files.list(folder)) {
+            for (Path link : links.filter(Files::isSymbolicLink).filter(l -> !Files.exists(l)).toList()) {
+                Files.deleteIfExists(link);
+            }
+        } catch (IOException e) {
+            // no folder yet, or not ours to clean: discovery skips dangling links anyway
+        }
     }
 
     /** The folder holding the simulators' by-id links. */
@@ -72,6 +90,15 @@ public final class SimulatorFarm implements Simulators {
     }
 
     @Deactivate
+    public void deactivate() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(unplugOnExit);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook is running or has run
+        }
+        close();
+    }
+
     public synchronized void close() {
         running.forEach(SimulatedDevice::close);
         running.clear();
