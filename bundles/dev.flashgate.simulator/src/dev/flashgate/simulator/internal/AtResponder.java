@@ -16,15 +16,31 @@ import dev.flashgate.core.device.SerialLink;
  */
 final class AtResponder implements Runnable {
 
-    /** What a command produced: information lines and the final result code. */
-    record Reply(List<String> lines, String result) {
+    /**
+     * What a command produced: information lines and the final result code; a {@code CONNECT}
+     * result hands the line to {@code data} (a file transfer), whose own reply follows it.
+     */
+    record Reply(List<String> lines, String result, DataMode data) {
         static Reply ok(String... lines) {
-            return new Reply(List.of(lines), "OK");
+            return new Reply(List.of(lines), "OK", null);
         }
 
         static Reply error() {
-            return new Reply(List.of(), "ERROR");
+            return new Reply(List.of(), "ERROR", null);
         }
+
+        static Reply result(String result, String... lines) {
+            return new Reply(List.of(lines), result, null);
+        }
+
+        static Reply connect(DataMode data) {
+            return new Reply(List.of(), "CONNECT", data);
+        }
+    }
+
+    /** The device's side of a data phase after {@code CONNECT}. */
+    interface DataMode {
+        Reply run(SerialLink link) throws FlashgateException;
     }
 
     /** The commands a simulated device understands; {@code command} is upper-cased, without CR. */
@@ -85,6 +101,16 @@ final class AtResponder implements Runnable {
         } else {
             reply = commands.execute(upper);
         }
+        write(reply);
+        if (reply.data() != null) {
+            boolean echoed = echo;
+            echo = false;
+            write(reply.data().run(link));
+            echo = echoed;
+        }
+    }
+
+    private void write(Reply reply) throws FlashgateException {
         StringBuilder out = new StringBuilder();
         for (String l : reply.lines()) {
             out.append("\r\n").append(l).append("\r\n");

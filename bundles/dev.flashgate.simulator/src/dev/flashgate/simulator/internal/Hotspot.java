@@ -1,6 +1,14 @@
 package dev.flashgate.simulator.internal;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.security.DigestOutputStream;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.nio.file.StandardCopyOption;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -37,7 +45,7 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
         this.links = links;
         this.state = new DeviceState(folder);
         state.defaults("imei", Imei.forSerial(TAC, serial), "revision", "FG_HS920S_A01", "securityVersion", 1,
-                "firmwareModel", MODEL, "storageFree", 48L << 20);
+                "firmwareModel", MODEL, "storageFree", 48L << 20, "activeSlot", "A");
     }
 
     synchronized void plugIn() throws IOException, InterruptedException, FlashgateException {
@@ -86,8 +94,90 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
             case "AT+FGSECVER?" -> Reply.ok("+FGSECVER: " + state.getLong("securityVersion", 0));
             case "AT+COPS?" -> Reply.ok(MODEL.equals(state.get("firmwareModel", MODEL))
                     ? "+COPS: 0,0,\"Flashgate Sim\",7" : "+COPS: 0");
-            default -> Reply.error();
+            default -> {
+                if (command.startsWith("AT+FGUPL=")) {
+                    yield upload(command.substring("AT+FGUPL=".length()));
+                }
+                if (command.startsWith("AT+FGAPPLY=")) {
+                    yield apply(command.substring("AT+FGAPPLY=".length()).toLowerCase(Locale.ROOT));
+                }
+                yield Reply.error();
+            }
         };
+    }
+
+    /** {@code AT+FGUPL=<size>}: {@code +CME ERROR: 28} if it does not fit, else CONNECT and a YMODEM receive. */
+    private Reply upload(String sizeText) {
+        long size;
+        try {
+            size = Long.parseLong(sizeText.trim());
+        } catch (NumberFormatException e) {
+            return Reply.error();
+        }
+        if (size <= 0 || size > state.getLong("storageFree", 0)) {
+            return Reply.result("+CME ERROR: 28");
+        }
+        return Reply.connect(link -> {
+            Path part = folder.resolve("upload.part");
+            try {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part), sha)) {
+                    new YmodemReceiver(link).receive(out, size);
+                }
+                String hash = HexFormat.of().formatHex(sha.digest());
+                Files.move(part, folder.resolve("upload.bin"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                state.set("uploadSha256", hash);
+                return Reply.ok("+FGUPL: " + hash);
+            } catch (YmodemReceiver.Aborted | IOException | GeneralSecurityException e) {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // a leftover part file is replaced by the next upload
+                }
+                return Reply.result("ERROR", "+FGUPL: ABORTED " + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * {@code AT+FGAPPLY=<sha256>}: installs the uploaded image into the inactive slot if its hash
+     * matches and its security version is not lower, switches slots, answers OK and reboots.
+     */
+    private Reply apply(String sha256) {
+        Path upload = folder.resolve("upload.bin");
+        if (!sha256.equals(state.get("uploadSha256", "")) || !Files.exists(upload)) {
+            return Reply.result("+CME ERROR: 3", "+FGAPPLY: HASH MISMATCH");
+        }
+        try {
+            FirmwareHeader header = FirmwareHeader.read(upload);
+            if (header == null) {
+                return Reply.result("+CME ERROR: 3", "+FGAPPLY: NOT A FIRMWARE IMAGE");
+            }
+            if (header.securityVersion() < state.getLong("securityVersion", 0)) {
+                return Reply.result("+CME ERROR: 3", "+FGAPPLY: SECURITY VERSION ROLLBACK");
+            }
+            String inactive = "A".equals(state.get("activeSlot", "A")) ? "B" : "A";
+            Files.copy(upload, folder.resolve("slot-" + inactive + ".bin"), StandardCopyOption.REPLACE_EXISTING);
+            state.set("activeSlot", inactive);
+            state.set("revision", header.version());
+            state.set("securityVersion", header.securityVersion());
+            state.set("firmwareModel", header.model());
+            Files.deleteIfExists(upload);
+            state.set("uploadSha256", "");
+        } catch (IOException e) {
+            return Reply.result("+CME ERROR: 3", "+FGAPPLY: " + e.getMessage());
+        }
+        Thread reboot = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+                reenumerate();
+            } catch (Exception e) {
+                // a reboot that fails leaves the device unplugged, as a real one would look
+            }
+        }, "sim-reboot-" + serial);
+        reboot.setDaemon(true);
+        reboot.start();
+        return Reply.ok();
     }
 
     @Override

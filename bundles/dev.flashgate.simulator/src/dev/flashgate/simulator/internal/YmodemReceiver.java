@@ -1,0 +1,196 @@
+package dev.flashgate.simulator.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.SerialLink;
+
+/**
+ * The receiving side of a YMODEM batch as lrzsz {@code rb} speaks it: CRC-16 mode ({@code C}),
+ * block 0 with name and size, 1 KiB ({@code STX}) or 128-byte ({@code SOH}) blocks, NAK and
+ * retransmission on a bad block, ACK and drop of a duplicate, {@code EOT}/NAK/{@code EOT}/ACK,
+ * and the empty block 0 that ends the batch. Two {@code CAN} in a row abort.
+ */
+final class YmodemReceiver {
+
+    static final byte SOH = 0x01;
+    static final byte STX = 0x02;
+    static final byte EOT = 0x04;
+    static final byte ACK = 0x06;
+    static final byte NAK = 0x15;
+    static final byte CAN = 0x18;
+    static final byte CRC_MODE = 'C';
+    private static final int RETRIES = 10;
+    private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(3);
+
+    /** The transfer did not complete: the sender cancelled, or too many errors or silences. */
+    static final class Aborted extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Aborted(String why) {
+            super(why);
+        }
+    }
+
+    /** What arrived: the name from block 0 and the exact byte count written to the sink. */
+    record Received(String name, long size) {
+    }
+
+    private final SerialLink link;
+    private final byte[] block = new byte[1024 + 4];
+
+    YmodemReceiver(SerialLink link) {
+        this.link = link;
+    }
+
+    /** Receives one file into {@code sink}, at most {@code limit} bytes. */
+    Received receive(OutputStream sink, long limit) throws FlashgateException, Aborted, IOException {
+        byte[] zero = awaitBlock(0, true);
+        String[] fields = new String(zero, 0, zero.length, StandardCharsets.ISO_8859_1).split("\0", -1);
+        String name = fields[0];
+        String[] meta = fields.length > 1 ? fields[1].trim().split(" ") : new String[0];
+        long size = meta.length > 0 && !meta[0].isEmpty() ? Long.parseLong(meta[0]) : -1;
+        if (name.isEmpty() || size < 0 || size > limit) {
+            cancel();
+            throw new Aborted(name.isEmpty() ? "no file was sent" : "file of " + size + " bytes does not fit in " + limit);
+        }
+        link.write(new byte[] {ACK, CRC_MODE});
+        long written = 0;
+        int expected = 1;
+        int errors = 0;
+        while (true) {
+            int first = readByte(BLOCK_TIMEOUT);
+            if (first == EOT) {
+                link.write(new byte[] {NAK});
+                if (readByte(BLOCK_TIMEOUT) != EOT) {
+                    throw new Aborted("no second EOT");
+                }
+                link.write(new byte[] {ACK, CRC_MODE});
+                awaitBlock(0, false); // the empty block 0 that ends the batch
+                link.write(new byte[] {ACK});
+                if (written != size) {
+                    throw new Aborted("received " + written + " bytes of " + size);
+                }
+                return new Received(name, size);
+            }
+            if (first == CAN) {
+                if (readByte(Duration.ofSeconds(1)) == CAN) {
+                    throw new Aborted("the sender cancelled");
+                }
+                continue;
+            }
+            byte[] data = first == SOH || first == STX ? readBody(first == STX ? 1024 : 128) : null;
+            if (data == null) {
+                if (++errors > RETRIES) {
+                    cancel();
+                    throw new Aborted("too many bad or missing blocks");
+                }
+                drain();
+                link.write(new byte[] {NAK});
+                continue;
+            }
+            int seq = Byte.toUnsignedInt(block[0]);
+            if (seq == ((expected - 1) & 0xFF)) {
+                link.write(new byte[] {ACK}); // a retransmission of what we have: acknowledge, drop
+                continue;
+            }
+            if (seq != (expected & 0xFF)) {
+                cancel();
+                throw new Aborted("block " + seq + " out of sequence, expected " + (expected & 0xFF));
+            }
+            int useful = (int) Math.min(data.length, size - written);
+            sink.write(data, 0, useful);
+            written += useful;
+            expected++;
+            errors = 0;
+            link.write(new byte[] {ACK});
+        }
+    }
+
+    /** Sends {@code C} until a valid block {@code number} arrives; returns its data. */
+    private byte[] awaitBlock(int number, boolean invite) throws FlashgateException, Aborted {
+        for (int attempt = 0; attempt < RETRIES; attempt++) {
+            if (invite) {
+                link.write(new byte[] {CRC_MODE});
+            }
+            int first = readByte(BLOCK_TIMEOUT);
+            if (first == CAN && readByte(Duration.ofSeconds(1)) == CAN) {
+                throw new Aborted("the sender cancelled");
+            }
+            if (first == SOH || first == STX) {
+                byte[] data = readBody(first == STX ? 1024 : 128);
+                if (data != null && Byte.toUnsignedInt(block[0]) == number) {
+                    return data;
+                }
+            }
+            drain();
+            if (!invite) {
+                link.write(new byte[] {NAK});
+            }
+        }
+        throw new Aborted("no block " + number);
+    }
+
+    /** Reads seq, ~seq, data and CRC after the header byte; null when any of it is wrong or missing. */
+    private byte[] readBody(int length) throws FlashgateException {
+        int total = 2 + length + 2;
+        if (!readFully(block, total, BLOCK_TIMEOUT)) {
+            return null;
+        }
+        if ((block[0] ^ block[1]) != (byte) 0xFF) {
+            return null;
+        }
+        int crc = ((block[2 + length] & 0xFF) << 8) | (block[3 + length] & 0xFF);
+        if (crc16(block, 2, length) != crc) {
+            return null;
+        }
+        byte[] data = new byte[length];
+        System.arraycopy(block, 2, data, 0, length);
+        return data;
+    }
+
+    private boolean readFully(byte[] into, int length, Duration timeout) throws FlashgateException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int have = 0;
+        while (have < length) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            have += link.read(into, have, length - have, Duration.ofNanos(left));
+        }
+        return true;
+    }
+
+    private int readByte(Duration timeout) throws FlashgateException {
+        byte[] one = new byte[1];
+        return link.read(one, 0, 1, timeout) == 1 ? Byte.toUnsignedInt(one[0]) : -1;
+    }
+
+    /** Waits for the line to go quiet, so a NAK is not answered by the tail of a bad block. */
+    private void drain() throws FlashgateException {
+        byte[] sink = new byte[1100];
+        while (link.read(sink, 0, sink.length, Duration.ofMillis(100)) > 0) {
+            // discard
+        }
+    }
+
+    private void cancel() throws FlashgateException {
+        link.write(new byte[] {CAN, CAN, CAN, CAN, CAN});
+    }
+
+    /** CRC-16/XMODEM: polynomial 0x1021, initial value 0, no reflection. */
+    static int crc16(byte[] data, int offset, int length) {
+        int crc = 0;
+        for (int i = offset; i < offset + length; i++) {
+            crc ^= (data[i] & 0xFF) << 8;
+            for (int bit = 0; bit < 8; bit++) {
+                crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+            }
+        }
+        return crc & 0xFFFF;
+    }
+}
