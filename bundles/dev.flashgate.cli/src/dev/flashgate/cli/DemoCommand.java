@@ -26,6 +26,7 @@ import dev.flashgate.core.pkg.ProgressListener;
 import dev.flashgate.core.pkg.SigningCredentials;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.VerificationReport;
+import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.Simulators;
 import picocli.CommandLine.Command;
@@ -40,6 +41,8 @@ import picocli.CommandLine.Command;
         description = "Verify and inspect the sample packages, trusting the demo CA for this command only.")
 final class DemoCommand implements Callable<Integer> {
 
+    /** Bumped when the sample packages change, so existing homes get the new ones. */
+    static final String DEMO_VERSION = "2";
     static final String CA_SUBJECT = "CN=Flashgate DEMO CA - NOT FOR PRODUCTION, O=Flashgate demo";
     static final String VENDOR_SUBJECT = "CN=Flashgate DEMO firmware signing - NOT FOR PRODUCTION, O=Flashgate demo";
 
@@ -117,7 +120,9 @@ final class DemoCommand implements Callable<Integer> {
         Samples samples = new Samples(folder, folder.resolve("demo-ca.pem"),
                 folder.resolve("packages/MF833S-FG_MF833S_B07.fgp"), folder.resolve("packages/HS920S-FG_HS920S_A02.fgp"),
                 folder.resolve("packages/HS920S-FG_HS920S_A02-corrupted.fgp"));
-        if (samples.all().stream().allMatch(Files::isRegularFile) && stillValid(services, folder.resolve("demo-signer.pem"))) {
+        Path version = folder.resolve(".demo-version");
+        if (samples.all().stream().allMatch(Files::isRegularFile) && stillValid(services, folder.resolve("demo-signer.pem"))
+                && Files.isRegularFile(version) && readQuietly(version).equals(DEMO_VERSION)) {
             return samples;
         }
         try {
@@ -125,6 +130,7 @@ final class DemoCommand implements Callable<Integer> {
             Path work = Files.createTempDirectory(folder, ".build-");
             try {
                 build(services, samples, work);
+                Files.writeString(version, DEMO_VERSION);
             } finally {
                 deleteTree(work);
             }
@@ -132,6 +138,14 @@ final class DemoCommand implements Callable<Integer> {
             throw new FlashgateException(ErrorCode.HOST_DISK_FULL, "cannot create the demo in " + folder + ": " + e.getMessage());
         }
         return samples;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static boolean stillValid(Services services, Path signerCert) {

@@ -15,7 +15,7 @@ import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
 
-/** Serial links through jSerialComm: USB serial ports, and ptys opened by path. */
+/** Serial links: USB serial ports through jSerialComm, pseudo-terminals (simulators) as plain files. */
 @Component(service = SerialLinks.class)
 public final class JSerialCommLinks implements SerialLinks {
 
@@ -30,6 +30,16 @@ public final class JSerialCommLinks implements SerialLinks {
             real = node.toRealPath().toString();
         } catch (IOException e) {
             throw new FlashgateException(ErrorCode.DEVICE_GONE, path + " vanished: " + e.getMessage());
+        }
+        if (real.startsWith("/dev/pts/")) {
+            // ptys are no USB ports: plain file I/O with our own deadlines is exact and cheap there
+            PortLock lock = PortLock.take(real, Duration.ofSeconds(3));
+            try {
+                return new PtyLink(path, Paths.get(real), lock);
+            } catch (IOException e) {
+                lock.close();
+                throw new FlashgateException(ErrorCode.DEVICE_GONE, "cannot open " + path + ": " + e.getMessage());
+            }
         }
         SerialPort port = SerialPort.getCommPort(real);
         port.setComPortParameters(115200, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);

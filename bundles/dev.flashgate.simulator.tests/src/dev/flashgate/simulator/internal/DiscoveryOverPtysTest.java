@@ -91,7 +91,7 @@ class DiscoveryOverPtysTest {
     }
 
     private SimulatedDevice hotspot(String serial) throws Exception {
-        SimulatedDevice d = simulators.start(Hotspot.MODEL, serial);
+        SimulatedDevice d = ((SimulatorFarm) simulators).startFactoryNew(Hotspot.MODEL, serial);
         cleanup.add(d);
         return d;
     }

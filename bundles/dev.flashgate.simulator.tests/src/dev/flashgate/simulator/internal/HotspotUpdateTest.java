@@ -69,7 +69,7 @@ class HotspotUpdateTest {
 
     @Test
     void anImageSentBySbArrivesWithItsHash() throws Exception {
-        hotspot = simulators.start("HS920S", "YM0001");
+        hotspot = ((SimulatorFarm) simulators).startFactoryNew("HS920S", "YM0001");
         byte[] image = image("FG_HS920S_A02", 2, 70_000);
         String reply = upload(image, Mischief.NONE);
         assertTrue(reply.contains("+FGUPL: " + sha256(image)), reply);
@@ -83,7 +83,7 @@ class HotspotUpdateTest {
 
     @Test
     void aCorruptedBlockIsRetransmitted() throws Exception {
-        hotspot = simulators.start("HS920S", "YM0002");
+        hotspot = ((SimulatorFarm) simulators).startFactoryNew("HS920S", "YM0002");
         byte[] image = image("FG_HS920S_A02", 2, 50_000);
         String reply = upload(image, Mischief.CORRUPT_ONE_BLOCK);
         assertTrue(reply.contains("+FGUPL: " + sha256(image)), reply);
@@ -92,7 +92,7 @@ class HotspotUpdateTest {
 
     @Test
     void aCancelledTransferLeavesNothingBehind() throws Exception {
-        hotspot = simulators.start("HS920S", "YM0003");
+        hotspot = ((SimulatorFarm) simulators).startFactoryNew("HS920S", "YM0003");
         String reply = upload(image("FG_HS920S_A02", 2, 80_000), Mischief.CANCEL_MIDWAY);
         assertTrue(reply.contains("+FGUPL: ABORTED"), reply);
         assertTrue(reply.contains("ERROR"), reply);
@@ -106,7 +106,7 @@ class HotspotUpdateTest {
 
     @Test
     void anUploadThatDoesNotFitIsRefusedBeforeTheTransfer() throws Exception {
-        hotspot = simulators.start("HS920S", "YM0004");
+        hotspot = ((SimulatorFarm) simulators).startFactoryNew("HS920S", "YM0004");
         try (SerialLink link = links.open(hotspot.hostPorts().get(0))) {
             assertEquals("+CME ERROR: 28", new AtChannel(link).command("AT+FGUPL=" + (1L << 30), Duration.ofSeconds(2)).result());
         }
@@ -114,7 +114,7 @@ class HotspotUpdateTest {
 
     @Test
     void applyInstallsIntoTheOtherSlotAndRebootsIntoTheNewRevision() throws Exception {
-        hotspot = simulators.start("HS920S", "YM0005");
+        hotspot = ((SimulatorFarm) simulators).startFactoryNew("HS920S", "YM0005");
         byte[] image = image("FG_HS920S_A02", 2, 20_000);
         upload(image, Mischief.NONE);
         try (SerialLink link = links.open(hotspot.hostPorts().get(0))) {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.osgi.framework.BundleContext;
@@ -63,7 +65,7 @@ public final class SimulatorFarm implements Simulators {
 
     @Override
     public List<String> models() {
-        return List.of(Hotspot.MODEL);
+        return List.of(Hotspot.MODEL, Modem.MODEL);
     }
 
     @Override
@@ -77,10 +79,28 @@ public final class SimulatorFarm implements Simulators {
                 h.plugIn();
                 yield h;
             }
+            case Modem.MODEL -> {
+                Modem m = new Modem(serial, root.resolve("devices").resolve(serial), byIdFolder(), links, Set.of());
+                m.plugIn();
+                yield m;
+            }
             default -> throw new FlashgateException(ErrorCode.USAGE, "no simulator for model '" + model + "'; known: " + models());
         };
         running.add(device);
         return device;
+    }
+
+    /** Like {@link #start}, with the device's remembered state (firmware, flash) wiped first: factory new. */
+    public synchronized SimulatedDevice startFactoryNew(String model, String serial) throws Exception {
+        Path state = root.resolve("devices").resolve(serial);
+        if (Files.exists(state)) {
+            try (Stream<Path> files = Files.walk(state)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return start(model, serial);
     }
 
     @Override

@@ -1,0 +1,316 @@
+package dev.flashgate.simulator.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.core.device.SerialLinks;
+import dev.flashgate.device.AtChannel;
+import dev.flashgate.simulator.DemoFirmware;
+import dev.flashgate.simulator.SimulatedDevice;
+import dev.flashgate.simulator.Simulators;
+
+/**
+ * The simulated MDM9x07 modem, byte for byte against packets written down from the protocol
+ * tables (shared/design/protocols.md), not made by the simulator's own encoders: DIAG frames as
+ * literal bytes, Sahara packets field by field, Firehose documents as text.
+ */
+class ModemProtocolTest {
+
+    private static final HexFormat HEX = HexFormat.of();
+    /** DIAG version request: 00, its CRC-16/X.25 (0xF078, little-endian), 7E. */
+    private static final byte[] DIAG_VERSION = HEX.parseHex("0078f07e");
+    /** DIAG NV read (0x26) of item 550 (26 02), 128 data bytes, 2 status bytes, CRC 2b 3e, 7E. */
+    private static final byte[] DIAG_NV_READ_IMEI = HEX.parseHex("262602" + "00".repeat(130) + "3e2b7e");
+    /** The EDL switch exactly as the protocol notes give it. */
+    private static final byte[] DIAG_EDL_SWITCH = HEX.parseHex("4b650100540f7e");
+
+    private static Simulators simulators;
+    private static SerialLinks links;
+    private SimulatedDevice modem;
+
+    @BeforeAll
+    static void services() throws Exception {
+        assumeTrue(new ProcessBuilder("sh", "-c", "command -v socat").start().waitFor() == 0, "socat makes the ptys");
+        BundleContext context = FrameworkUtil.getBundle(SimulatorFarm.class).getBundleContext();
+        simulators = service(context, Simulators.class);
+        links = service(context, SerialLinks.class);
+    }
+
+    @AfterEach
+    void unplug() {
+        if (modem != null) {
+            modem.close();
+        }
+    }
+
+    @Test
+    void modemModeHasAnAtAndADiagPortThatKnowTheImei() throws Exception {
+        modem = ((SimulatorFarm) simulators).startFactoryNew("MF833S", "MDM001");
+        assertEquals(2, modem.hostPorts().size());
+        assertTrue(modem.hostPorts().get(0).endsWith("usb-ZTE_MF833S_MDM001-if00-port0"));
+        assertTrue(modem.hostPorts().get(1).endsWith("usb-ZTE_MF833S_MDM001-if02-port0"));
+        try (SerialLink at = links.open(modem.hostPorts().get(1))) {
+            assertEquals("MF833S", new AtChannel(at).command("ATI", Duration.ofSeconds(2)).value("Model:"));
+        }
+        try (SerialLink diag = links.open(modem.hostPorts().get(0))) {
+            diag.write(DIAG_VERSION);
+            byte[] version = frame(diag);
+            assertEquals(0x00, version[0], "a version response");
+            diag.write(DIAG_NV_READ_IMEI);
+            byte[] nv = frame(diag);
+            assertEquals(0x26, nv[0] & 0xFF);
+            assertEquals(550, (nv[1] & 0xFF) | (nv[2] & 0xFF) << 8);
+            assertEquals(8, nv[3]);
+            assertEquals(0xA, nv[4] & 0x0F, "IMEI type nibble");
+            StringBuilder digits = new StringBuilder().append((nv[4] & 0xF0) >> 4);
+            for (int i = 5; i < 12; i++) {
+                digits.append(nv[i] & 0x0F).append((nv[i] & 0xF0) >> 4);
+            }
+            assertEquals(modem.imei(), digits.toString());
+            assertEquals(0, nv[131] | nv[132], "NV status done");
+        }
+    }
+
+    @Test
+    void edlSwitchSaharaAndFirehoseUpdateTheFirmware() throws Exception {
+        modem = ((SimulatorFarm) simulators).startFactoryNew("MF833S", "MDM002");
+        String imei = modem.imei();
+        try (SerialLink diag = links.open(modem.hostPorts().get(0))) {
+            diag.write(DIAG_EDL_SWITCH);
+            assertArrayEquals(DIAG_EDL_SWITCH, rawFrame(diag), "the switch request is echoed");
+        }
+        await("EDL port", () -> modem.hostPorts().size() == 1 && modem.hostPorts().get(0).contains("Qualcomm_QHSUSB__BULK_MDM002-if00"));
+        byte[] image = image("FG_MF833S_B07", 3, 300_000);
+        try (SerialLink edl = links.open(modem.hostPorts().get(0))) {
+            sahara(edl, DemoFirmware.programmerBytes(), 0);
+            edl.write(u32(5, 8));                                   // DONE
+            assertArrayEquals(u32(6, 0x0C, 1), read(edl, 12));      // DONE_RESP, transfer complete
+
+            firehose(edl, "<configure MemoryName=\"nand\" MaxPayloadSizeToTargetInBytes=\"4194304\" ZLPAwareHost=\"1\" "
+                    + "SkipStorageInit=\"0\" Verbose=\"0\"/>");
+            Reply nak = reply(edl);
+            assertEquals("NAK", nak.value());
+            assertTrue(nak.response().contains("MaxPayloadSizeToTargetInBytesSupported=\"1048576\""), nak.response());
+            firehose(edl, "<configure MemoryName=\"nand\" MaxPayloadSizeToTargetInBytes=\"1048576\" ZLPAwareHost=\"1\" "
+                    + "SkipStorageInit=\"0\" Verbose=\"0\"/>");
+            assertEquals("ACK", reply(edl).value());
+
+            int sectors = (image.length + 2047) / 2048;
+            byte[] padded = java.util.Arrays.copyOf(image, sectors * 2048);
+            String where = "SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"" + sectors
+                    + "\" physical_partition_number=\"0\" start_sector=\"8448\"";
+            firehose(edl, "<program " + where + " filename=\"modem.ubi\" label=\"modem\"/>");
+            Reply raw = reply(edl);
+            assertEquals("ACK", raw.value());
+            assertTrue(raw.response().contains("rawmode=\"true\""), raw.response());
+            for (int off = 0; off < padded.length; off += 1 << 20) {
+                edl.write(padded, off, Math.min(1 << 20, padded.length - off));
+            }
+            Reply done = reply(edl);
+            assertEquals("ACK", done.value());
+            assertTrue(done.response().contains("rawmode=\"false\""), done.response());
+
+            firehose(edl, "<getsha256digest " + where + "/>");
+            Reply digest = reply(edl);
+            assertEquals("ACK", digest.value());
+            assertTrue(digest.logs().contains("Digest " + HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(padded))
+                    .toUpperCase()), digest.logs());
+
+            firehose(edl, "<program SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"128\" physical_partition_number=\"0\" "
+                    + "start_sector=\"8384\" filename=\"x\" label=\"boot\"/>");
+            assertEquals("NAK", reply(edl).value(), "a program crossing from boot into modem is refused");
+
+            firehose(edl, "<power value=\"reset\"/>");
+            assertEquals("ACK", reply(edl).value());
+        }
+        await("back in modem mode", () -> modem.hostPorts().size() == 2);
+        Thread.sleep(200);
+        try (SerialLink at = links.open(modem.hostPorts().get(1))) {
+            AtChannel channel = new AtChannel(at);
+            assertEquals("FG_MF833S_B07", channel.command("ATI", Duration.ofSeconds(2)).value("Revision:"));
+            assertEquals(imei, channel.command("AT+CGSN", Duration.ofSeconds(2)).lines().get(0));
+        }
+    }
+
+    @Test
+    void powerLostMidProgramLeavesTheModemRecoverableInEdl() throws Exception {
+        modem = ((SimulatorFarm) simulators).startFactoryNew("MF833S", "MDM004");
+        try (SerialLink diag = links.open(modem.hostPorts().get(0))) {
+            diag.write(DIAG_EDL_SWITCH);
+            rawFrame(diag);
+        }
+        await("EDL port", () -> modem.hostPorts().size() == 1);
+        try (SerialLink edl = links.open(modem.hostPorts().get(0))) {
+            sahara(edl, DemoFirmware.programmerBytes(), 0);
+            edl.write(u32(5, 8));
+            read(edl, 12);
+            firehose(edl, "<program SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"64\" physical_partition_number=\"0\" "
+                    + "start_sector=\"8448\" filename=\"modem.ubi\" label=\"modem\"/>");
+            assertEquals("ACK", reply(edl).value());
+            edl.write(new byte[40_000]);                            // a third of the data, then the power goes
+        }
+        modem.reenumerate();
+        assertEquals(1, modem.hostPorts().size(), "a torn modem partition boots into EDL");
+        assertTrue(modem.hostPorts().get(0).contains("Qualcomm_QHSUSB__BULK"));
+    }
+
+    @Test
+    void aProgrammerThatIsNotOemSignedIsRefused() throws Exception {
+        modem = ((SimulatorFarm) simulators).startFactoryNew("MF833S", "MDM003");
+        try (SerialLink diag = links.open(modem.hostPorts().get(0))) {
+            diag.write(DIAG_EDL_SWITCH);
+            rawFrame(diag);
+        }
+        await("EDL port", () -> modem.hostPorts().size() == 1);
+        byte[] forged = DemoFirmware.programmerBytes();
+        forged[forged.length - 1] ^= 1;
+        try (SerialLink edl = links.open(modem.hostPorts().get(0))) {
+            sahara(edl, forged, SaharaTarget.STATUS_AUTH_FAILED);
+            edl.write(u32(7, 8));                                   // RESET
+            assertArrayEquals(u32(8, 8), read(edl, 8));             // RESET_RESP
+            assertEquals(1, ByteBuffer.wrap(read(edl, 48)).order(ByteOrder.LITTLE_ENDIAN).getInt(), "the boot ROM says HELLO again");
+        }
+    }
+
+    /** HELLO, HELLO_RESP, READ_DATA served from {@code programmer}, END_OF_IMAGE_TX with {@code expectedStatus}. */
+    private static void sahara(SerialLink edl, byte[] programmer, int expectedStatus) throws Exception {
+        assertArrayEquals(u32(1, 0x30, 2, 1, 0x400, 0, 0, 0, 0, 0, 0, 0), read(edl, 0x30), "HELLO");
+        edl.write(u32(2, 0x30, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0));   // HELLO_RESP: status 0, mode 0
+        while (true) {
+            byte[] head = read(edl, 8);
+            ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+            int command = h.getInt();
+            int length = h.getInt();
+            ByteBuffer body = ByteBuffer.wrap(read(edl, length - 8)).order(ByteOrder.LITTLE_ENDIAN);
+            if (command == 3) {
+                assertEquals(0x14, length, "READ_DATA length");
+                assertEquals(13, body.getInt(), "image id of the programmer");
+                int offset = body.getInt();
+                int size = body.getInt();
+                assertTrue(offset >= 0 && offset + size <= programmer.length, "a request inside the image");
+                edl.write(programmer, offset, size);
+            } else {
+                assertEquals(4, command, "END_OF_IMAGE_TX");
+                assertEquals(0x10, length);
+                assertEquals(13, body.getInt());
+                assertEquals(expectedStatus, body.getInt());
+                return;
+            }
+        }
+    }
+
+    private record Reply(String value, String response, String logs) {
+    }
+
+    private static void firehose(SerialLink link, String element) throws FlashgateException {
+        link.write(("<?xml version=\"1.0\" ?><data>" + element + "</data>").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final Pattern RESPONSE = Pattern.compile("<response value=\"(ACK|NAK)\"[^>]*>");
+
+    /** Reads documents until one holds a response; logs before it are collected. */
+    private static Reply reply(SerialLink link) throws Exception {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Matcher m = RESPONSE.matcher(text);
+            int close = m.find() ? text.indexOf("</data>", m.end()) : -1;
+            if (close >= 0) {
+                return new Reply(m.group(1), m.group(), text.substring(0, m.start()));
+            }
+            assertTrue(System.nanoTime() < deadline, "no Firehose response in: " + text);
+            int n = link.read(buffer, 0, buffer.length, Duration.ofMillis(200));
+            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static byte[] u32(int... values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) {
+            b.putInt(v);
+        }
+        return b.array();
+    }
+
+    private static byte[] read(SerialLink link, int length) throws Exception {
+        byte[] out = new byte[length];
+        int have = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (have < length) {
+            assertTrue(System.nanoTime() < deadline, "only " + have + " of " + length + " bytes arrived");
+            have += link.read(out, have, length - have, Duration.ofMillis(200));
+        }
+        return out;
+    }
+
+    /** One DIAG frame as sent, up to and including the 7E flag. */
+    private static byte[] rawFrame(SerialLink link) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (true) {
+            byte b = read(link, 1)[0];
+            out.write(b);
+            if ((b & 0xFF) == 0x7E) {
+                return out.toByteArray();
+            }
+        }
+    }
+
+    /** One DIAG frame's payload, unescaped, without CRC and flag. */
+    private static byte[] frame(SerialLink link) throws Exception {
+        byte[] raw = rawFrame(link);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < raw.length - 1; i++) {
+            out.write(raw[i] == 0x7D ? raw[++i] ^ 0x20 : raw[i]);
+        }
+        byte[] unescaped = out.toByteArray();
+        return java.util.Arrays.copyOf(unescaped, unescaped.length - 2);
+    }
+
+    private static byte[] image(String version, int securityVersion, int size) {
+        byte[] header = ("FGSIMFW MF833S " + version + " " + securityVersion + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] image = new byte[size];
+        new Random(size).nextBytes(image);
+        System.arraycopy(header, 0, image, 0, header.length);
+        return image;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    private static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        return tracker.waitForService(10_000);
+    }
+}

@@ -1,0 +1,264 @@
+package dev.flashgate.simulator.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.SerialLink;
+
+/**
+ * The simulated Firehose programmer: XML documents {@code <?xml ...?><data>...</data>}, each
+ * answered with zero or more {@code <log/>} documents and one {@code <response/>}. Supports
+ * configure (with payload-size negotiation), program (raw mode), erase, read, getsha256digest,
+ * getstorageinfo, nop and power reset, on the simulated NAND.
+ */
+final class FirehoseTarget {
+
+    static final int MAX_PAYLOAD = 1 << 20;
+    private static final int MAX_DOCUMENT = 64 * 1024;
+
+    /** Partitions whose programming started but has not finished: torn if power goes now. */
+    interface TornLog {
+        void torn(Set<String> partitions) throws IOException;
+    }
+
+    private final SerialLink link;
+    private final Nand nand;
+    private final TornLog tornLog;
+    private final Set<String> torn;
+    private final DocumentBuilder xml;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private int payloadSize = MAX_PAYLOAD;
+
+    FirehoseTarget(SerialLink link, Nand nand, Set<String> alreadyTorn, TornLog tornLog) {
+        this.link = link;
+        this.nand = nand;
+        this.tornLog = tornLog;
+        this.torn = new LinkedHashSet<>(alreadyTorn);
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setExpandEntityReferences(false);
+            this.xml = f.newDocumentBuilder();
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Serves commands until power reset; returns normally only then. */
+    void run() throws FlashgateException, IOException {
+        while (true) {
+            Element command = nextCommand();
+            if (command == null) {
+                continue;
+            }
+            String name = command.getTagName().toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "configure" -> configure(command);
+                case "program" -> program(command);
+                case "erase" -> erase(command);
+                case "read" -> read(command);
+                case "getsha256digest" -> digest(command);
+                case "getstorageinfo" -> {
+                    log("storage: nand, " + Nand.BLOCKS + " blocks of " + Nand.PAGES_PER_BLOCK + " pages of " + Nand.SECTOR + " bytes");
+                    respond(true, "");
+                }
+                case "nop", "patch" -> respond(true, "");
+                case "power" -> {
+                    respond(true, "");
+                    if ("reset".equalsIgnoreCase(command.getAttribute("value"))) {
+                        return;
+                    }
+                }
+                default -> {
+                    log("unknown command " + name);
+                    respond(false, "");
+                }
+            }
+        }
+    }
+
+    private void configure(Element c) throws FlashgateException {
+        long requested = number(c, "MaxPayloadSizeToTargetInBytes", MAX_PAYLOAD);
+        if (requested > MAX_PAYLOAD || requested <= 0) {
+            log("payload size " + requested + " not supported");
+            respond(false, " MaxPayloadSizeToTargetInBytes=\"" + payloadSize + "\" MaxPayloadSizeToTargetInBytesSupported=\""
+                    + MAX_PAYLOAD + "\"");
+            return;
+        }
+        payloadSize = (int) requested;
+        log("configured nand, payload " + payloadSize);
+        respond(true, " MemoryName=\"nand\" MaxPayloadSizeToTargetInBytes=\"" + payloadSize
+                + "\" MaxPayloadSizeToTargetInBytesSupported=\"" + MAX_PAYLOAD + "\" TargetName=\"MDM9x07\"");
+    }
+
+    private void program(Element c) throws FlashgateException, IOException {
+        Range r = range(c);
+        if (r == null) {
+            return;
+        }
+        respond(true, " rawmode=\"true\"");
+        torn.add(r.partition().name());
+        tornLog.torn(torn);
+        byte[] buffer = new byte[Math.min(payloadSize, MAX_PAYLOAD)];
+        long total = r.count() * Nand.SECTOR;
+        long sector = r.start();
+        int filled = 0;
+        long received = 0;
+        while (received < total) {
+            int want = (int) Math.min(buffer.length - filled, total - received);
+            int n = link.read(buffer, filled, want, Duration.ofSeconds(10));
+            if (n == 0) {
+                log("raw data stopped after " + received + " of " + total + " bytes");
+                respond(false, " rawmode=\"false\"");
+                return; // the partition stays torn
+            }
+            filled += n;
+            received += n;
+            if (filled == buffer.length || received == total) {
+                nand.write(sector, buffer, filled);
+                sector += filled / Nand.SECTOR;
+                filled = 0;
+            }
+        }
+        torn.remove(r.partition().name());
+        tornLog.torn(torn);
+        respond(true, " rawmode=\"false\"");
+    }
+
+    private void erase(Element c) throws FlashgateException, IOException {
+        Range r = range(c);
+        if (r != null) {
+            nand.erase(r.start(), r.count());
+            respond(true, "");
+        }
+    }
+
+    private void read(Element c) throws FlashgateException, IOException {
+        Range r = range(c);
+        if (r == null) {
+            return;
+        }
+        respond(true, " rawmode=\"true\"");
+        for (long s = r.start(); s < r.start() + r.count(); s += Nand.PAGES_PER_BLOCK) {
+            int sectors = (int) Math.min(Nand.PAGES_PER_BLOCK, r.start() + r.count() - s);
+            link.write(nand.read(s, sectors * Nand.SECTOR));
+        }
+        respond(true, " rawmode=\"false\"");
+    }
+
+    private void digest(Element c) throws FlashgateException, IOException {
+        Range r = range(c);
+        if (r != null) {
+            log("Digest " + nand.sha256(r.start(), r.count()).toUpperCase(Locale.ROOT));
+            respond(true, "");
+        }
+    }
+
+    private record Range(long start, long count, Nand.Partition partition) {
+    }
+
+    /** The sectors a command names; NAKs (and returns null) unless they lie inside one partition. */
+    private Range range(Element c) throws FlashgateException {
+        long sectorSize = number(c, "SECTOR_SIZE_IN_BYTES", -1);
+        long start = number(c, "start_sector", -1);
+        long count = number(c, "num_partition_sectors", -1);
+        long physical = number(c, "physical_partition_number", 0);
+        if (sectorSize != Nand.SECTOR || start < 0 || count <= 0 || physical != 0) {
+            log("bad sector range: SECTOR_SIZE_IN_BYTES=" + sectorSize + " start_sector=" + start
+                    + " num_partition_sectors=" + count + " physical_partition_number=" + physical);
+            respond(false, "");
+            return null;
+        }
+        Nand.Partition p = Nand.partition(start, count);
+        if (p == null) {
+            log("sectors " + start + "+" + count + " cross a partition boundary");
+            respond(false, "");
+            return null;
+        }
+        return new Range(start, count, p);
+    }
+
+    private static long number(Element c, String attribute, long fallback) {
+        String v = c.getAttribute(attribute);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Reads until a whole {@code <data>...</data>} document arrived; null for one that does not parse. */
+    private Element nextCommand() throws FlashgateException {
+        byte[] buffer = new byte[4096];
+        while (true) {
+            String text = pending.toString(StandardCharsets.UTF_8);
+            int end = text.indexOf("</data>");
+            if (end >= 0) {
+                byte[] all = pending.toByteArray();
+                int cut = text.substring(0, end + "</data>".length()).getBytes(StandardCharsets.UTF_8).length;
+                pending.reset();
+                pending.write(all, cut, all.length - cut);
+                return parse(new String(all, 0, cut, StandardCharsets.UTF_8));
+            }
+            if (pending.size() > MAX_DOCUMENT) {
+                pending.reset();
+                log("document too long");
+                respond(false, "");
+                return null;
+            }
+            int n = link.read(buffer, 0, buffer.length, Duration.ofSeconds(60));
+            pending.write(buffer, 0, n);
+        }
+    }
+
+    private Element parse(String document) throws FlashgateException {
+        int start = document.indexOf("<?xml");
+        try {
+            Element data = xml.parse(new ByteArrayInputStream(document.substring(Math.max(0, start))
+                    .getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+            for (Node n = data.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof Element e) {
+                    return e;
+                }
+            }
+            log("empty document");
+        } catch (SAXException | IOException | IllegalArgumentException e) {
+            log("malformed XML");
+        }
+        respond(false, "");
+        return null;
+    }
+
+    private void log(String message) throws FlashgateException {
+        send("<log value=\"" + message.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;") + "\" />");
+    }
+
+    private void respond(boolean ack, String attributes) throws FlashgateException {
+        send("<response value=\"" + (ack ? "ACK" : "NAK") + "\"" + attributes + " />");
+    }
+
+    private void send(String element) throws FlashgateException {
+        link.write(("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n" + element + "\n</data>\n")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+}

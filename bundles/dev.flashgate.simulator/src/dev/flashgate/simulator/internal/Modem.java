@@ -1,0 +1,224 @@
+package dev.flashgate.simulator.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.core.device.SerialLinks;
+import dev.flashgate.simulator.DemoFirmware;
+import dev.flashgate.simulator.SimulatedDevice;
+import dev.flashgate.simulator.internal.AtResponder.Reply;
+
+/**
+ * The simulated MF833S USB modem on Qualcomm MDM9x07 ({@code 19d2:1405}): an AT port (interface 2)
+ * and a DIAG port (interface 0) in modem mode; after the DIAG EDL switch it drops both and comes
+ * back as {@code 05c6:9008} with one port speaking Sahara, then Firehose against its NAND. A
+ * power reset boots the firmware in the {@code modem} partition; a torn boot chain, or an image
+ * with a lower security version, leaves it in EDL, from where it can always be recovered.
+ */
+final class Modem implements SimulatedDevice, AtResponder.Commands {
+
+    static final String MODEL = "MF833S";
+    static final String TAC = "86612345";
+
+    private final String serial;
+    private final Path folder;
+    private final Path byIdFolder;
+    private final SerialLinks links;
+    private final DeviceState state;
+    private final Set<String> signedProgrammers;
+    private final List<PtyPair> ptys = new ArrayList<>();
+    private final List<SerialLink> deviceEnds = new ArrayList<>();
+    private final List<Runnable> stoppers = new ArrayList<>();
+
+    Modem(String serial, Path folder, Path byIdFolder, SerialLinks links, Set<String> extraSignedProgrammers) throws IOException {
+        this.serial = serial;
+        this.folder = folder;
+        this.byIdFolder = byIdFolder;
+        this.links = links;
+        this.state = new DeviceState(folder);
+        state.defaults("imei", Imei.forSerial(TAC, serial), "revision", "FG_MF833S_B06", "securityVersion", 2,
+                "firmwareModel", MODEL, "mode", "MODEM", "torn", "");
+        Set<String> signed = new LinkedHashSet<>(extraSignedProgrammers);
+        signed.add(SaharaTarget.sha256(DemoFirmware.programmerBytes()));
+        this.signedProgrammers = Set.copyOf(signed);
+    }
+
+    boolean inEdl() {
+        return "EDL".equals(state.get("mode", "MODEM"));
+    }
+
+    synchronized void plugIn() throws IOException, InterruptedException, FlashgateException {
+        if (inEdl()) {
+            SerialLink edl = port("edl", "usb-Qualcomm_QHSUSB__BULK_" + serial + "-if00-port0");
+            Thread t = new Thread(() -> emergencyDownload(edl), "sim-" + MODEL + "-" + serial + "-edl");
+            t.setDaemon(true);
+            stoppers.add(edl::close);
+            t.start();
+            return;
+        }
+        SerialLink diag = port("diag", "usb-ZTE_" + MODEL + "_" + serial + "-if00-port0");
+        SerialLink at = port("at", "usb-ZTE_" + MODEL + "_" + serial + "-if02-port0");
+        DiagResponder diagResponder = new DiagResponder(diag, imei(), () -> reboot("EDL"));
+        AtResponder atResponder = new AtResponder(at, this);
+        stoppers.add(diagResponder::stop);
+        stoppers.add(atResponder::stop);
+        start(diagResponder, "diag");
+        start(atResponder, "at");
+    }
+
+    private SerialLink port(String name, String byIdName) throws IOException, InterruptedException, FlashgateException {
+        PtyPair pty = PtyPair.open(folder.resolve(name + "-tty"), folder.resolve(name + "-host"));
+        ptys.add(pty);
+        SerialLink end = links.open(pty.deviceEnd().toString());
+        deviceEnds.add(end);
+        pty.publish(byIdFolder.resolve(byIdName));
+        return end;
+    }
+
+    private void start(Runnable responder, String port) {
+        Thread t = new Thread(responder, "sim-" + MODEL + "-" + serial + "-" + port);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Sahara until a signed programmer runs, then Firehose until power reset, then boot. */
+    private void emergencyDownload(SerialLink link) {
+        try {
+            while (true) {
+                SaharaTarget sahara = new SaharaTarget(link, signedProgrammers, false);
+                if (sahara.run() == SaharaTarget.Outcome.RESET) {
+                    continue;
+                }
+                try (Nand nand = new Nand(folder.resolve("nand.bin"))) {
+                    new FirehoseTarget(link, nand, torn(), t -> state.set("torn", String.join(",", t))).run();
+                }
+                reboot(bootMode());
+                return;
+            }
+        } catch (FlashgateException | IOException e) {
+            // the host went away, or power was lost: the flash keeps whatever state it reached
+        }
+    }
+
+    private Set<String> torn() {
+        String t = state.get("torn", "");
+        return t.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(t.split(",")));
+    }
+
+    /** What a power-up finds: the boot chain whole and a firmware it may run, or EDL. */
+    private String bootMode() throws IOException {
+        for (Nand.Partition p : Nand.PARTITIONS) {
+            if (p.bootChain() && torn().contains(p.name())) {
+                return "EDL";
+            }
+        }
+        Nand.Partition modem = Nand.PARTITIONS.stream().filter(p -> p.name().equals("modem")).findFirst().orElseThrow();
+        byte[] head;
+        try (Nand nand = new Nand(folder.resolve("nand.bin"))) {
+            head = nand.read(modem.startSector(), 256);
+        }
+        String text = new String(head, StandardCharsets.US_ASCII);
+        int end = text.indexOf('\n');
+        String[] parts = end < 0 ? new String[0] : text.substring(0, end).split(" ");
+        if (parts.length != 4 || !parts[0].equals("FGSIMFW")) {
+            return "MODEM"; // nothing new in the modem partition: the factory firmware still runs
+        }
+        long securityVersion = Long.parseLong(parts[3]);
+        if (securityVersion < state.getLong("securityVersion", 0)) {
+            return "EDL";
+        }
+        state.set("firmwareModel", parts[1]);
+        state.set("revision", parts[2]);
+        state.set("securityVersion", securityVersion);
+        return "MODEM";
+    }
+
+    /** Drops off the bus and comes back in {@code mode}, on new ports, from another thread. */
+    private void reboot(String mode) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+                synchronized (this) {
+                    unplug();
+                    state.set("mode", mode);
+                    plugIn();
+                }
+            } catch (Exception e) {
+                // a device that fails to come back stays unplugged, as a real one would look
+            }
+        }, "sim-" + MODEL + "-" + serial + "-reboot");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void unplug() {
+        stoppers.forEach(Runnable::run);
+        stoppers.clear();
+        deviceEnds.forEach(SerialLink::close);
+        deviceEnds.clear();
+        ptys.forEach(PtyPair::close);
+        ptys.clear();
+    }
+
+    @Override
+    public synchronized void close() {
+        unplug();
+    }
+
+    /** A power cycle: whatever mode it was in, the device boots from its flash again. */
+    @Override
+    public synchronized void reenumerate() throws Exception {
+        unplug();
+        state.set("mode", bootMode());
+        plugIn();
+    }
+
+    @Override
+    public Reply execute(String command) {
+        return switch (command) {
+            case "AT" -> Reply.ok();
+            case "ATI" -> Reply.ok("Manufacturer: ZTE CORPORATION", "Model: " + MODEL, "Revision: " + revision(),
+                    "IMEI: " + imei(), "+GCAP: +CGSM,+DS,+ES");
+            case "AT+CGSN", "AT+GSN" -> Reply.ok(imei());
+            case "AT+CGMR", "AT+GMR" -> Reply.ok(revision());
+            case "AT+CGMI", "AT+GMI" -> Reply.ok("ZTE CORPORATION");
+            case "AT+CGMM", "AT+GMM" -> Reply.ok(MODEL);
+            case "AT+COPS?" -> Reply.ok(MODEL.equals(state.get("firmwareModel", MODEL))
+                    ? "+COPS: 0,0,\"Flashgate Sim\",7" : "+COPS: 0");
+            default -> Reply.error();
+        };
+    }
+
+    @Override
+    public String model() {
+        return MODEL;
+    }
+
+    @Override
+    public String imei() {
+        return state.get("imei", null);
+    }
+
+    @Override
+    public String serial() {
+        return serial;
+    }
+
+    @Override
+    public String revision() {
+        return state.get("revision", null);
+    }
+
+    @Override
+    public synchronized List<String> hostPorts() {
+        return ptys.stream().map(p -> p.hostEnd().toString()).sorted().toList();
+    }
+}

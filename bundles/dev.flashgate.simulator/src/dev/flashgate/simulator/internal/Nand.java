@@ -1,0 +1,95 @@
+package dev.flashgate.simulator.internal;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The simulated modem's NAND: 2048 blocks of 64 pages of 2048 bytes (256 MiB) in a sparse file,
+ * with the partitions of the device definition. Erased flash reads {@code 0xFF}.
+ */
+final class Nand implements AutoCloseable {
+
+    static final int SECTOR = 2048;
+    static final int PAGES_PER_BLOCK = 64;
+    static final int BLOCKS = 2048;
+    static final long SIZE = (long) BLOCKS * PAGES_PER_BLOCK * SECTOR;
+
+    /** A partition in sectors. {@code bootChain}: torn, the device can only come up in EDL. */
+    record Partition(String name, long startSector, long sectors, boolean bootChain) {
+        boolean contains(long start, long count) {
+            return start >= startSector && start + count <= startSector + sectors;
+        }
+    }
+
+    static final List<Partition> PARTITIONS = List.of(
+            part("sbl", 0, 16, true), part("tz", 16, 8, true), part("rpm", 24, 4, true), part("aboot", 28, 8, true),
+            part("boot", 36, 96, true), part("modem", 132, 480, true), part("system", 612, 1436, false));
+
+    private static Partition part(String name, long startBlock, long blocks, boolean bootChain) {
+        return new Partition(name, startBlock * PAGES_PER_BLOCK, blocks * PAGES_PER_BLOCK, bootChain);
+    }
+
+    private final RandomAccessFile file;
+
+    Nand(Path path) throws IOException {
+        boolean fresh = !path.toFile().exists();
+        this.file = new RandomAccessFile(path.toFile(), "rw");
+        if (fresh || file.length() != SIZE) {
+            file.setLength(0);
+            file.setLength(SIZE);
+            erase(0, SIZE / SECTOR);
+        }
+    }
+
+    /** The partition holding sectors [start, start+count), or null when they cross a boundary. */
+    static Partition partition(long start, long count) {
+        return PARTITIONS.stream().filter(p -> p.contains(start, count)).findFirst().orElse(null);
+    }
+
+    synchronized void write(long sector, byte[] data, int length) throws IOException {
+        file.seek(sector * SECTOR);
+        file.write(data, 0, length);
+    }
+
+    synchronized byte[] read(long sector, int length) throws IOException {
+        byte[] out = new byte[length];
+        file.seek(sector * SECTOR);
+        file.readFully(out);
+        return out;
+    }
+
+    synchronized void erase(long sector, long count) throws IOException {
+        byte[] erased = new byte[SECTOR * PAGES_PER_BLOCK];
+        java.util.Arrays.fill(erased, (byte) 0xFF);
+        file.seek(sector * SECTOR);
+        for (long left = count * SECTOR; left > 0; left -= erased.length) {
+            file.write(erased, 0, (int) Math.min(erased.length, left));
+        }
+    }
+
+    synchronized String sha256(long sector, long count) throws IOException {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[SECTOR * PAGES_PER_BLOCK];
+            file.seek(sector * SECTOR);
+            for (long left = count * SECTOR; left > 0; left -= buffer.length) {
+                int n = (int) Math.min(buffer.length, left);
+                file.readFully(buffer, 0, n);
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        file.close();
+    }
+}
