@@ -83,8 +83,10 @@ class CommandLineTest {
         assertTrue(demo.out().contains("VERIFIED  " + home.resolve("demo/packages/MF833S-FG_MF833S_B07.fgp")), demo.out());
         assertTrue(demo.out().contains("HASH_MISMATCH: images/hs920s.bin"), demo.out());
         assertTrue(demo.out().contains("Resolution: Download the package again"), demo.out());
-        assertTrue(demo.out().lines().filter(l -> l.startsWith("PRESENT  HS920S     FG_HS920S_A01")).count() >= 2,
-                "the embedded default shows simulated devices discovered and identified:\n" + demo.out());
+        assertTrue(demo.out().lines().anyMatch(l -> l.startsWith("PRESENT  HS920S     FG_HS920S_A01")),
+                "the embedded default shows a simulated hotspot discovered and identified:\n" + demo.out());
+        assertTrue(demo.out().lines().anyMatch(l -> l.startsWith("PRESENT  MF833S") && l.contains("diag=") && l.contains("at=")),
+                "and a simulated modem with its DIAG and AT ports:\n" + demo.out());
         assertTrue(cli.run("trust", "list").out().contains("no trust anchors"), "the demo CA must never enter the trust store");
         CliHarness.Result plain = cli.run("verify", home.resolve("demo/packages/MF833S-FG_MF833S_B07.fgp"));
         assertEquals(4, plain.status(), plain.all());

@@ -94,17 +94,16 @@ final class DemoCommand implements Callable<Integer> {
         return asExpected ? 0 : ErrorCode.INTERNAL.exitStatus();
     }
 
-    /** Plugs in two simulated hotspots and shows them discovered and identified, as real ones would be. */
+    /** Plugs in a simulated hotspot and a simulated modem and shows them discovered and identified. */
     private void showSimulatedDevices(Terminal t) {
         try {
             Simulators simulators = services.simulators().get();
             List<SimulatedDevice> devices = new ArrayList<>();
-            for (String serial : List.of("DEMO0001", "DEMO0002")) {
-                devices.add(simulators.start("HS920S", serial));
-            }
+            devices.add(simulators.start("HS920S", "DEMO0001"));
+            devices.add(simulators.start("MF833S", "DEMO0002"));
             DeviceDiscovery discovery = services.discovery().get();
             discovery.rescan();
-            t.out().println("Devices discovered (simulated HS920S hotspots on ptys under " + services.home().resolve("sim/by-id") + "):");
+            t.out().println("Devices discovered (simulated, on ptys under " + services.home().resolve("sim/by-id") + "):");
             DeviceText.table(t.out(), discovery.devices().stream()
                     .filter(d -> d.presence() == Device.Presence.PRESENT).toList());
         } catch (Exception e) {

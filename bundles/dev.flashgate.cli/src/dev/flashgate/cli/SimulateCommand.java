@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
             "Their ports appear as by-id links under FLASHGATE_HOME/sim/by-id, where 'flashgate devices' finds them."})
 final class SimulateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model to simulate: HS920S.")
+    @Option(names = "--model", required = true, description = "Model to simulate: HS920S (A/B hotspot) or MF833S (MDM9x07 modem).")
     String model;
 
     @Option(names = "--count", defaultValue = "1", description = "How many devices (default ${DEFAULT-VALUE}).")
