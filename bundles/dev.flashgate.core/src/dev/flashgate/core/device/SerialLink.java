@@ -23,6 +23,23 @@ public interface SerialLink extends AutoCloseable {
      */
     int read(byte[] buffer, int offset, int length, Duration timeout) throws FlashgateException;
 
+    /**
+     * Reads exactly {@code length} bytes unless {@code timeout} runs out first; returns whether all
+     * arrived (what did arrive is in {@code buffer} either way).
+     */
+    default boolean readFully(byte[] buffer, int offset, int length, Duration timeout) throws FlashgateException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int have = 0;
+        while (have < length) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            have += read(buffer, offset + have, length - have, Duration.ofNanos(left));
+        }
+        return true;
+    }
+
     /** Writes all of {@code data}. */
     void write(byte[] data, int offset, int length) throws FlashgateException;
 

@@ -81,19 +81,13 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
 
     @Override
     public Reply execute(String command) {
-        String imei = imei();
+        Reply identity = ZteAtIdentity.reply(command, MODEL, revision(), imei(), state.get("firmwareModel", MODEL));
+        if (identity != null) {
+            return identity;
+        }
         return switch (command) {
-            case "AT" -> Reply.ok();
-            case "ATI" -> Reply.ok("Manufacturer: ZTE CORPORATION", "Model: " + MODEL, "Revision: " + revision(),
-                    "IMEI: " + imei, "+GCAP: +CGSM,+DS,+ES");
-            case "AT+CGSN", "AT+GSN" -> Reply.ok(imei);
-            case "AT+CGMR", "AT+GMR" -> Reply.ok(revision());
-            case "AT+CGMI", "AT+GMI" -> Reply.ok("ZTE CORPORATION");
-            case "AT+CGMM", "AT+GMM" -> Reply.ok(MODEL);
             case "AT+FGSTOR?" -> Reply.ok("+FGSTOR: " + state.getLong("storageFree", 0) + "," + STORAGE_TOTAL);
             case "AT+FGSECVER?" -> Reply.ok("+FGSECVER: " + state.getLong("securityVersion", 0));
-            case "AT+COPS?" -> Reply.ok(MODEL.equals(state.get("firmwareModel", MODEL))
-                    ? "+COPS: 0,0,\"Flashgate Sim\",7" : "+COPS: 0");
             default -> {
                 if (command.startsWith("AT+FGUPL=")) {
                     yield upload(command.substring("AT+FGUPL=".length()));

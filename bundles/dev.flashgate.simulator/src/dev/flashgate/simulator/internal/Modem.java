@@ -183,18 +183,8 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
 
     @Override
     public Reply execute(String command) {
-        return switch (command) {
-            case "AT" -> Reply.ok();
-            case "ATI" -> Reply.ok("Manufacturer: ZTE CORPORATION", "Model: " + MODEL, "Revision: " + revision(),
-                    "IMEI: " + imei(), "+GCAP: +CGSM,+DS,+ES");
-            case "AT+CGSN", "AT+GSN" -> Reply.ok(imei());
-            case "AT+CGMR", "AT+GMR" -> Reply.ok(revision());
-            case "AT+CGMI", "AT+GMI" -> Reply.ok("ZTE CORPORATION");
-            case "AT+CGMM", "AT+GMM" -> Reply.ok(MODEL);
-            case "AT+COPS?" -> Reply.ok(MODEL.equals(state.get("firmwareModel", MODEL))
-                    ? "+COPS: 0,0,\"Flashgate Sim\",7" : "+COPS: 0");
-            default -> Reply.error();
-        };
+        Reply identity = ZteAtIdentity.reply(command, MODEL, revision(), imei(), state.get("firmwareModel", MODEL));
+        return identity != null ? identity : Reply.error();
     }
 
     @Override

@@ -140,16 +140,7 @@ final class SaharaTarget {
             packet(READ_DATA, PROGRAMMER_IMAGE, (int) offset, length);
         }
         byte[] data = new byte[length];
-        int have = 0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (have < length) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return null;
-            }
-            have += link.read(data, have, length - have, Duration.ofNanos(left));
-        }
-        return data;
+        return link.readFully(data, 0, length, Duration.ofSeconds(10)) ? data : null;
     }
 
     private int awaitResetOrDone() throws FlashgateException {
@@ -172,7 +163,7 @@ final class SaharaTarget {
     /** One packet: a header of command and length (at least 8, at most MAX_PACKET), then the rest. */
     private ByteBuffer readPacket(Duration timeout) throws FlashgateException {
         byte[] head = new byte[8];
-        if (!readFully(head, 0, 8, timeout)) {
+        if (!link.readFully(head, 0, 8, timeout)) {
             return null;
         }
         ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
@@ -183,23 +174,10 @@ final class SaharaTarget {
         }
         byte[] all = new byte[length];
         System.arraycopy(head, 0, all, 0, 8);
-        if (!readFully(all, 8, length - 8, Duration.ofSeconds(1))) {
+        if (!link.readFully(all, 8, length - 8, Duration.ofSeconds(1))) {
             return null;
         }
         return ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private boolean readFully(byte[] into, int offset, int length, Duration timeout) throws FlashgateException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int have = 0;
-        while (have < length) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            have += link.read(into, offset + have, length - have, Duration.ofNanos(left));
-        }
-        return true;
     }
 
     private void packet(int command, int... fields) throws FlashgateException {

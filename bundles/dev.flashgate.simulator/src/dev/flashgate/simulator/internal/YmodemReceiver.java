@@ -137,7 +137,7 @@ final class YmodemReceiver {
     /** Reads seq, ~seq, data and CRC after the header byte; null when any of it is wrong or missing. */
     private byte[] readBody(int length) throws FlashgateException {
         int total = 2 + length + 2;
-        if (!readFully(block, total, BLOCK_TIMEOUT)) {
+        if (!link.readFully(block, 0, total, BLOCK_TIMEOUT)) {
             return null;
         }
         if ((block[0] ^ block[1]) != (byte) 0xFF) {
@@ -150,19 +150,6 @@ final class YmodemReceiver {
         byte[] data = new byte[length];
         System.arraycopy(block, 2, data, 0, length);
         return data;
-    }
-
-    private boolean readFully(byte[] into, int length, Duration timeout) throws FlashgateException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int have = 0;
-        while (have < length) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            have += link.read(into, have, length - have, Duration.ofNanos(left));
-        }
-        return true;
     }
 
     private int readByte(Duration timeout) throws FlashgateException {

@@ -1,0 +1,29 @@
+package dev.flashgate.simulator.internal;
+
+import dev.flashgate.simulator.internal.AtResponder.Reply;
+
+/**
+ * The identity commands every simulated ZTE device answers alike: {@code ATI}, {@code AT+CGSN},
+ * {@code AT+CGMR} and their 3GPP twins, and {@code AT+COPS?}, which shows no network when the
+ * running firmware was built for another model.
+ */
+final class ZteAtIdentity {
+
+    private ZteAtIdentity() {
+    }
+
+    /** The reply to an identity command, or {@code null} when {@code command} is none. */
+    static Reply reply(String command, String model, String revision, String imei, String firmwareModel) {
+        return switch (command) {
+            case "AT" -> Reply.ok();
+            case "ATI" -> Reply.ok("Manufacturer: ZTE CORPORATION", "Model: " + model, "Revision: " + revision,
+                    "IMEI: " + imei, "+GCAP: +CGSM,+DS,+ES");
+            case "AT+CGSN", "AT+GSN" -> Reply.ok(imei);
+            case "AT+CGMR", "AT+GMR" -> Reply.ok(revision);
+            case "AT+CGMI", "AT+GMI" -> Reply.ok("ZTE CORPORATION");
+            case "AT+CGMM", "AT+GMM" -> Reply.ok(model);
+            case "AT+COPS?" -> Reply.ok(model.equals(firmwareModel) ? "+COPS: 0,0,\"Flashgate Sim\",7" : "+COPS: 0");
+            default -> null;
+        };
+    }
+}
