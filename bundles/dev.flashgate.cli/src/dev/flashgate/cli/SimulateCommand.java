@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.Simulators;
 import picocli.CommandLine.Command;
@@ -28,6 +29,10 @@ final class SimulateCommand implements Callable<Integer> {
             description = "USB serial prefix; devices get PREFIX0001, PREFIX0002, ... (default ${DEFAULT-VALUE}).")
     String serialPrefix;
 
+    @Option(names = "--fault", paramLabel = "FAULT", description = {"A fault the devices will have (repeatable): drop-after=N,",
+        "stall-after=N, stall-ms=T, nak-next, storage-full, power-loss-after=N (N: bytes received)."})
+    List<String> faults = new ArrayList<>();
+
     private final Services services;
 
     SimulateCommand(Services services) {
@@ -39,14 +44,21 @@ final class SimulateCommand implements Callable<Integer> {
         if (count < 1 || count > 64) {
             throw new FlashgateException(ErrorCode.USAGE, "--count must be 1 to 64");
         }
+        Faults injected;
+        try {
+            injected = Faults.parse(faults);
+        } catch (IllegalArgumentException e) {
+            throw new FlashgateException(ErrorCode.USAGE, e.getMessage());
+        }
         Simulators simulators = services.simulators().get();
         List<SimulatedDevice> started = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            started.add(simulators.start(model, String.format("%s%04d", serialPrefix, i)));
+            started.add(simulators.start(model, String.format("%s%04d", serialPrefix, i), injected));
         }
         Terminal t = services.terminal();
         for (SimulatedDevice d : started) {
-            t.out().printf("%s  IMEI %s  %s  %s%n", d.model(), d.imei(), d.revision(), String.join(" ", d.hostPorts()));
+            t.out().printf("%s  IMEI %s  %s  %s%n    %s%n", d.model(), d.imei(), d.revision(), String.join(" ", d.hostPorts()),
+                    d.condition());
         }
         t.out().println("simulating; press Ctrl-C to unplug them");
         t.out().flush();

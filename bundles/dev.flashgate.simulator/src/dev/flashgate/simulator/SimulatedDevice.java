@@ -25,6 +25,12 @@ public interface SimulatedDevice extends AutoCloseable {
     List<String> hostPorts();
 
     /**
+     * What the device would do if powered up now, and what it needs to recover, e.g. {@code boots
+     * FG_HS920S_A01 from slot A} or {@code needs EDL recovery: modem partition torn}.
+     */
+    String condition();
+
+    /**
      * Drops off the bus and comes back on new ports, as a device does when it reboots or switches
      * mode; blocks until the new ports exist.
      */

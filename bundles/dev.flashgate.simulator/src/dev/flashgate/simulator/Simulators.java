@@ -15,7 +15,12 @@ public interface Simulators {
      * Starts one simulated device of {@code model} with USB serial {@code serial}; its state is
      * kept under Flashgate's home, so the same serial comes back with the same firmware.
      */
-    SimulatedDevice start(String model, String serial) throws Exception;
+    default SimulatedDevice start(String model, String serial) throws Exception {
+        return start(model, serial, Faults.NONE);
+    }
+
+    /** Starts a device that will have the given faults (see {@link Faults}). */
+    SimulatedDevice start(String model, String serial, Faults faults) throws Exception;
 
     List<SimulatedDevice> running();
 }

@@ -30,6 +30,7 @@ import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
 import dev.flashgate.device.AtChannel;
 import dev.flashgate.device.AtResponse;
+import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.Simulators;
 
@@ -135,6 +136,26 @@ class HotspotUpdateTest {
         }
         Path folder = ((SimulatorFarm) simulators).byIdFolder().resolveSibling("devices").resolve("YM0005");
         assertTrue(Files.exists(folder.resolve("slot-B.bin")), "the inactive slot B took the image");
+    }
+
+    @Test
+    void powerLossDuringApplyLeavesTheOldSlotBooting() throws Exception {
+        hotspot = simulators.start("HS920S", "YM0006", Faults.parse(java.util.List.of("power-loss-after=999999999")));
+        byte[] image = image("FG_HS920S_A02", 2, 20_000);
+        upload(image, Mischief.NONE);
+        try (SerialLink link = links.open(hotspot.hostPorts().get(0))) {
+            FlashgateException cut = org.junit.jupiter.api.Assertions.assertThrows(FlashgateException.class,
+                    () -> new AtChannel(link).command("AT+FGAPPLY=" + sha256(image), Duration.ofSeconds(2)));
+            assertTrue(cut.code() == dev.flashgate.core.ErrorCode.DEVICE_GONE
+                    || cut.code() == dev.flashgate.core.ErrorCode.DEVICE_STALLED, cut.toString());
+        }
+        hotspot.reenumerate();
+        assertEquals("FG_HS920S_A01", hotspot.revision());
+        assertTrue(hotspot.condition().contains("slot A") && hotspot.condition().contains("interrupted by power loss"),
+                hotspot.condition());
+        try (SerialLink link = links.open(hotspot.hostPorts().get(0))) {
+            assertEquals("FG_HS920S_A01", new AtChannel(link).command("ATI", Duration.ofSeconds(2)).value("Revision:"));
+        }
     }
 
     /** AT+FGUPL, then sb through the relay, then what the device said after the transfer. */

@@ -174,6 +174,8 @@ class ModemProtocolTest {
             assertEquals("ACK", reply(edl).value());
             edl.write(new byte[40_000]);                            // a third of the data, then the power goes
         }
+        Thread.sleep(200);
+        assertEquals("needs EDL recovery: modem partition torn", modem.condition());
         modem.reenumerate();
         assertEquals(1, modem.hostPorts().size(), "a torn modem partition boots into EDL");
         assertTrue(modem.hostPorts().get(0).contains("Qualcomm_QHSUSB__BULK"));

@@ -101,6 +101,9 @@ final class AtResponder implements Runnable {
         } else {
             reply = commands.execute(upper);
         }
+        if (reply == null) {
+            return; // the device lost power while handling the command: no answer
+        }
         write(reply);
         if (reply.data() != null) {
             boolean echoed = echo;

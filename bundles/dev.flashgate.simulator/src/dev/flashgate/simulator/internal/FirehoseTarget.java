@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -41,11 +42,13 @@ final class FirehoseTarget {
     private final Nand nand;
     private final TornLog tornLog;
     private final Set<String> torn;
+    private final BooleanSupplier refuse;
     private final DocumentBuilder xml;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private int payloadSize = MAX_PAYLOAD;
 
-    FirehoseTarget(SerialLink link, Nand nand, Set<String> alreadyTorn, TornLog tornLog) {
+    FirehoseTarget(SerialLink link, Nand nand, Set<String> alreadyTorn, TornLog tornLog, BooleanSupplier refuse) {
+        this.refuse = refuse;
         this.link = link;
         this.nand = nand;
         this.tornLog = tornLog;
@@ -69,6 +72,11 @@ final class FirehoseTarget {
                 continue;
             }
             String name = command.getTagName().toLowerCase(Locale.ROOT);
+            if (refuse.getAsBoolean()) {
+                log("refusing " + name + " (fault injected)");
+                respond(false, "");
+                continue;
+            }
             switch (name) {
                 case "configure" -> configure(command);
                 case "program" -> program(command);

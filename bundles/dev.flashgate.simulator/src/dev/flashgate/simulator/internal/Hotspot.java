@@ -15,6 +15,7 @@ import java.util.List;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
+import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.internal.AtResponder.Reply;
 
@@ -34,16 +35,18 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
     private final Path byIdFolder;
     private final SerialLinks links;
     private final DeviceState state;
+    private final FaultInjector faults;
     private PtyPair pty;
     private SerialLink deviceEnd;
     private AtResponder responder;
 
-    Hotspot(String serial, Path folder, Path byIdFolder, SerialLinks links) throws IOException {
+    Hotspot(String serial, Path folder, Path byIdFolder, SerialLinks links, Faults faults) throws IOException {
         this.serial = serial;
         this.folder = folder;
         this.byIdFolder = byIdFolder;
         this.links = links;
         this.state = new DeviceState(folder);
+        this.faults = new FaultInjector(faults, powerLoss -> unplugLater());
         state.defaults("imei", Imei.forSerial(TAC, serial), "revision", "FG_HS920S_A01", "securityVersion", 1,
                 "firmwareModel", MODEL, "storageFree", 48L << 20, "activeSlot", "A");
     }
@@ -51,7 +54,7 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
     synchronized void plugIn() throws IOException, InterruptedException, FlashgateException {
         pty = PtyPair.open(folder.resolve("tty"), folder.resolve("host"));
         try {
-            deviceEnd = links.open(pty.deviceEnd().toString());
+            deviceEnd = faults.wrap(links.open(pty.deviceEnd().toString()));
         } catch (FlashgateException e) {
             pty.close();
             throw e;
@@ -81,12 +84,15 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
 
     @Override
     public Reply execute(String command) {
+        if (faults.refuseThisCommand()) {
+            return Reply.error();
+        }
         Reply identity = ZteAtIdentity.reply(command, MODEL, revision(), imei(), state.get("firmwareModel", MODEL));
         if (identity != null) {
             return identity;
         }
         return switch (command) {
-            case "AT+FGSTOR?" -> Reply.ok("+FGSTOR: " + state.getLong("storageFree", 0) + "," + STORAGE_TOTAL);
+            case "AT+FGSTOR?" -> Reply.ok("+FGSTOR: " + freeStorage() + "," + STORAGE_TOTAL);
             case "AT+FGSECVER?" -> Reply.ok("+FGSECVER: " + state.getLong("securityVersion", 0));
             default -> {
                 if (command.startsWith("AT+FGUPL=")) {
@@ -108,7 +114,7 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
         } catch (NumberFormatException e) {
             return Reply.error();
         }
-        if (size <= 0 || size > state.getLong("storageFree", 0)) {
+        if (size <= 0 || size > freeStorage()) {
             return Reply.result("+CME ERROR: 28");
         }
         return Reply.connect(link -> {
@@ -151,7 +157,15 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
                 return Reply.result("+CME ERROR: 3", "+FGAPPLY: SECURITY VERSION ROLLBACK");
             }
             String inactive = "A".equals(state.get("activeSlot", "A")) ? "B" : "A";
+            if (faults.losePowerNow()) {
+                // power fails while the inactive slot is written: that slot is garbage, the active one untouched
+                Files.write(folder.resolve("slot-" + inactive + ".bin"), new byte[] {0});
+                state.set("lastApply", "interrupted by power loss");
+                unplugLater();
+                return null;
+            }
             Files.copy(upload, folder.resolve("slot-" + inactive + ".bin"), StandardCopyOption.REPLACE_EXISTING);
+            state.set("lastApply", "installed " + header.version() + " into slot " + inactive);
             state.set("activeSlot", inactive);
             state.set("revision", header.version());
             state.set("securityVersion", header.securityVersion());
@@ -172,6 +186,23 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
         reboot.setDaemon(true);
         reboot.start();
         return Reply.ok();
+    }
+
+    private long freeStorage() {
+        return faults.faults().storageFull() ? 0 : state.getLong("storageFree", 0);
+    }
+
+    /** Drops off the bus from another thread (the caller may be the device's own responder). */
+    private void unplugLater() {
+        Thread t = new Thread(this::close, "sim-" + MODEL + "-" + serial + "-unplug");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public String condition() {
+        String last = state.get("lastApply", "");
+        return "boots " + revision() + " from slot " + state.get("activeSlot", "A") + (last.isEmpty() ? "" : " (last apply: " + last + ")");
     }
 
     @Override

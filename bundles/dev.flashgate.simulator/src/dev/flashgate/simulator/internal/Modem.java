@@ -13,6 +13,7 @@ import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
 import dev.flashgate.simulator.DemoFirmware;
+import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.internal.AtResponder.Reply;
 
@@ -34,11 +35,13 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
     private final SerialLinks links;
     private final DeviceState state;
     private final Set<String> signedProgrammers;
+    private final FaultInjector faults;
     private final List<PtyPair> ptys = new ArrayList<>();
     private final List<SerialLink> deviceEnds = new ArrayList<>();
     private final List<Runnable> stoppers = new ArrayList<>();
 
-    Modem(String serial, Path folder, Path byIdFolder, SerialLinks links, Set<String> extraSignedProgrammers) throws IOException {
+    Modem(String serial, Path folder, Path byIdFolder, SerialLinks links, Set<String> extraSignedProgrammers, Faults faults)
+            throws IOException {
         this.serial = serial;
         this.folder = folder;
         this.byIdFolder = byIdFolder;
@@ -49,6 +52,11 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
         Set<String> signed = new LinkedHashSet<>(extraSignedProgrammers);
         signed.add(SaharaTarget.sha256(DemoFirmware.programmerBytes()));
         this.signedProgrammers = Set.copyOf(signed);
+        this.faults = new FaultInjector(faults, powerLoss -> {
+            Thread t = new Thread(this::close, "sim-" + MODEL + "-" + serial + "-cut");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     boolean inEdl() {
@@ -77,7 +85,7 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
     private SerialLink port(String name, String byIdName) throws IOException, InterruptedException, FlashgateException {
         PtyPair pty = PtyPair.open(folder.resolve(name + "-tty"), folder.resolve(name + "-host"));
         ptys.add(pty);
-        SerialLink end = links.open(pty.deviceEnd().toString());
+        SerialLink end = faults.wrap(links.open(pty.deviceEnd().toString()));
         deviceEnds.add(end);
         pty.publish(byIdFolder.resolve(byIdName));
         return end;
@@ -98,7 +106,7 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
                     continue;
                 }
                 try (Nand nand = new Nand(folder.resolve("nand.bin"))) {
-                    new FirehoseTarget(link, nand, torn(), t -> state.set("torn", String.join(",", t))).run();
+                    new FirehoseTarget(link, nand, torn(), t -> state.set("torn", String.join(",", t)), faults::refuseThisCommand).run();
                 }
                 reboot(bootMode());
                 return;
@@ -115,6 +123,11 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
 
     /** What a power-up finds: the boot chain whole and a firmware it may run, or EDL. */
     private String bootMode() throws IOException {
+        return bootMode(true);
+    }
+
+    /** With {@code boot} false, only tells what a power-up would do. */
+    private String bootMode(boolean boot) throws IOException {
         for (Nand.Partition p : Nand.PARTITIONS) {
             if (p.bootChain() && torn().contains(p.name())) {
                 return "EDL";
@@ -135,9 +148,11 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
         if (securityVersion < state.getLong("securityVersion", 0)) {
             return "EDL";
         }
-        state.set("firmwareModel", parts[1]);
-        state.set("revision", parts[2]);
-        state.set("securityVersion", securityVersion);
+        if (boot) {
+            state.set("firmwareModel", parts[1]);
+            state.set("revision", parts[2]);
+            state.set("securityVersion", securityVersion);
+        }
         return "MODEM";
     }
 
@@ -183,8 +198,27 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
 
     @Override
     public Reply execute(String command) {
+        if (faults.refuseThisCommand()) {
+            return Reply.error();
+        }
         Reply identity = ZteAtIdentity.reply(command, MODEL, revision(), imei(), state.get("firmwareModel", MODEL));
         return identity != null ? identity : Reply.error();
+    }
+
+    @Override
+    public synchronized String condition() {
+        try {
+            String mode = bootMode(false);
+            return "EDL".equals(mode) ? "needs EDL recovery: " + edlReason() : "boots " + revision();
+        } catch (IOException e) {
+            return "unknown: " + e.getMessage();
+        }
+    }
+
+    private String edlReason() {
+        Set<String> torn = torn();
+        return torn.isEmpty() ? "the firmware in the modem partition has a lower security version than the device"
+                : String.join(", ", torn) + " partition torn";
     }
 
     @Override

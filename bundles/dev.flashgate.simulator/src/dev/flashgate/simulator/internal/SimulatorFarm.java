@@ -19,6 +19,7 @@ import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.FlashgateHome;
 import dev.flashgate.core.device.SerialLinks;
+import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.Simulators;
 
@@ -69,18 +70,18 @@ public final class SimulatorFarm implements Simulators {
     }
 
     @Override
-    public synchronized SimulatedDevice start(String model, String serial) throws Exception {
+    public synchronized SimulatedDevice start(String model, String serial, Faults faults) throws Exception {
         if (!serial.matches("[A-Za-z0-9]{1,32}")) {
             throw new FlashgateException(ErrorCode.USAGE, "a simulated serial number is 1 to 32 letters and digits");
         }
         SimulatedDevice device = switch (model) {
             case Hotspot.MODEL -> {
-                Hotspot h = new Hotspot(serial, root.resolve("devices").resolve(serial), byIdFolder(), links);
+                Hotspot h = new Hotspot(serial, root.resolve("devices").resolve(serial), byIdFolder(), links, faults);
                 h.plugIn();
                 yield h;
             }
             case Modem.MODEL -> {
-                Modem m = new Modem(serial, root.resolve("devices").resolve(serial), byIdFolder(), links, Set.of());
+                Modem m = new Modem(serial, root.resolve("devices").resolve(serial), byIdFolder(), links, Set.of(), faults);
                 m.plugIn();
                 yield m;
             }
@@ -100,7 +101,7 @@ public final class SimulatorFarm implements Simulators {
                 }
             }
         }
-        return start(model, serial);
+        return start(model, serial, Faults.NONE);
     }
 
     @Override

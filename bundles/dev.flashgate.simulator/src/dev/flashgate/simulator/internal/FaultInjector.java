@@ -1,0 +1,105 @@
+package dev.flashgate.simulator.internal;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.simulator.Faults;
+
+/**
+ * Applies a device's {@link Faults}: counts what the device receives on all its ports, stalls or
+ * cuts the line at the set byte counts (each fault fires once), and lets the device refuse its
+ * next command.
+ */
+final class FaultInjector {
+
+    /** What the device does when its line is cut or its power fails. */
+    interface Cut {
+        void cut(boolean powerLoss);
+    }
+
+    private final Faults faults;
+    private final Cut cut;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicBoolean stalled = new AtomicBoolean();
+    private final AtomicBoolean dropped = new AtomicBoolean();
+    private final AtomicBoolean powerLost = new AtomicBoolean();
+    private final AtomicBoolean nakPending;
+
+    FaultInjector(Faults faults, Cut cut) {
+        this.faults = faults;
+        this.cut = cut;
+        this.nakPending = new AtomicBoolean(faults.nakNext());
+    }
+
+    Faults faults() {
+        return faults;
+    }
+
+    /** True once: the command now being handled is to be refused. */
+    boolean refuseThisCommand() {
+        return nakPending.getAndSet(false);
+    }
+
+    /** True once, when a power-loss fault is set: the operation now running loses power. */
+    boolean losePowerNow() {
+        return faults.powerLossAfterBytes() >= 0 && powerLost.compareAndSet(false, true);
+    }
+
+    SerialLink wrap(SerialLink link) {
+        return new SerialLink() {
+            @Override
+            public String name() {
+                return link.name();
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length, Duration timeout) throws FlashgateException {
+                int n = link.read(buffer, offset, length, timeout);
+                if (n > 0) {
+                    long total = received.addAndGet(n);
+                    if (faults.dropAfterBytes() >= 0 && total >= faults.dropAfterBytes() && dropped.compareAndSet(false, true)) {
+                        cut.cut(false);
+                        throw new FlashgateException(ErrorCode.DEVICE_GONE, "fault: line dropped after " + total + " bytes");
+                    }
+                    if (faults.powerLossAfterBytes() >= 0 && total >= faults.powerLossAfterBytes()
+                            && powerLost.compareAndSet(false, true)) {
+                        cut.cut(true);
+                        throw new FlashgateException(ErrorCode.DEVICE_GONE, "fault: power lost after " + total + " bytes");
+                    }
+                    if (faults.stallAfterBytes() >= 0 && total >= faults.stallAfterBytes() && stalled.compareAndSet(false, true)) {
+                        try {
+                            Thread.sleep(faults.stallMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+                return n;
+            }
+
+            @Override
+            public void write(byte[] data, int offset, int length) throws FlashgateException {
+                link.write(data, offset, length);
+            }
+
+            @Override
+            public void discardInput() throws FlashgateException {
+                link.discardInput();
+            }
+
+            @Override
+            public boolean isOpen() {
+                return link.isOpen();
+            }
+
+            @Override
+            public void close() {
+                link.close();
+            }
+        };
+    }
+}
