@@ -103,12 +103,12 @@ final class DemoCommand implements Callable<Integer> {
             devices.add(simulators.start("MF833S", "DEMO0002"));
             DeviceDiscovery discovery = services.discovery().get();
             discovery.rescan();
-            t.out().println("Devices discovered (simulated, on ptys under " + services.home().resolve("sim/by-id") + "):");
+            t.out().println("Devices discovered (simulated: on ptys under " + services.home().resolve("sim/by-id")
+                    + ", or on in-memory mem: ports where socat is missing):");
             DeviceText.table(t.out(), discovery.devices().stream()
                     .filter(d -> d.presence() == Device.Presence.PRESENT).toList());
         } catch (Exception e) {
-            t.out().println("Simulated devices are not available here: " + e.getMessage());
-            t.out().println("(they need socat: apt-get install socat)");
+            t.out().println("Simulated devices could not be started here: " + e.getMessage());
         }
         t.out().println();
     }

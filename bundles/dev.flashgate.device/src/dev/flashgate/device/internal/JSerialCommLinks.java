@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 import com.fazecast.jSerialComm.SerialPort;
 
@@ -14,13 +16,27 @@ import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
+import dev.flashgate.device.MemoryPorts;
 
-/** Serial links: USB serial ports through jSerialComm, pseudo-terminals (simulators) as plain files. */
+/**
+ * Serial links: USB serial ports through jSerialComm, pseudo-terminals (simulators) as plain files,
+ * in-memory ports ({@code mem:}) through {@link MemoryPorts}.
+ */
 @Component(service = SerialLinks.class)
 public final class JSerialCommLinks implements SerialLinks {
 
+    private final MemoryPorts memory;
+
+    @Activate
+    public JSerialCommLinks(@Reference MemoryPorts memory) {
+        this.memory = memory;
+    }
+
     @Override
     public SerialLink open(String path) throws FlashgateException {
+        if (path.startsWith(MemoryPorts.PREFIX)) {
+            return memory.open(path);
+        }
         Path node = Paths.get(path);
         if (!Files.exists(node)) {
             throw new FlashgateException(ErrorCode.DEVICE_GONE, path + " does not exist (the device is unplugged or re-enumerated)");

@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import com.fazecast.jSerialComm.SerialPort;
 
 import dev.flashgate.core.device.PortInfo;
 import dev.flashgate.core.device.UsbId;
+import dev.flashgate.device.MemoryPorts;
 
 /**
  * Lists the serial ports present right now, from three sources: USB serial ports the OS
@@ -34,11 +36,17 @@ final class PortScanner {
     private final DeviceTable table;
     private final List<Path> byIdFolders;
     private final boolean systemPorts;
+    private final Supplier<List<MemoryPorts.Plugged>> memoryPorts;
 
     PortScanner(DeviceTable table, List<Path> byIdFolders, boolean systemPorts) {
+        this(table, byIdFolders, systemPorts, List::of);
+    }
+
+    PortScanner(DeviceTable table, List<Path> byIdFolders, boolean systemPorts, Supplier<List<MemoryPorts.Plugged>> memoryPorts) {
         this.table = table;
         this.byIdFolders = List.copyOf(byIdFolders);
         this.systemPorts = systemPorts;
+        this.memoryPorts = memoryPorts;
     }
 
     /**
@@ -84,6 +92,15 @@ final class PortScanner {
                         role(usb, product, iface), known != null ? known.origin() : PortInfo.Origin.BY_ID));
                 generations.put(path, changeTime(link) + "/" + changeTime(Paths.get(path)));
             }
+        }
+        for (MemoryPorts.Plugged plugged : memoryPorts.get()) {
+            Matcher m = BY_ID.matcher(plugged.name());
+            String product = m.matches() ? m.group(1) : null;
+            int iface = m.matches() ? Integer.parseInt(m.group(3)) : -1;
+            UsbId usb = table.lookupProduct(product).map(DeviceTable.Entry::usb).orElse(null);
+            ports.put(plugged.path(), new PortInfo(plugged.path(), plugged.name(), usb, m.matches() ? m.group(2) : null, iface,
+                    role(usb, product, iface), PortInfo.Origin.BY_ID));
+            generations.put(plugged.path(), Long.toString(plugged.generation()));
         }
         for (String configuredPath : configured) {
             String path = realPath(Paths.get(configuredPath));

@@ -43,6 +43,7 @@ import dev.flashgate.core.device.Identity;
 import dev.flashgate.core.device.PortInfo;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
+import dev.flashgate.device.MemoryPorts;
 
 /**
  * Polls the ports four times a second, probes new AT-capable ports in parallel, groups the ports
@@ -92,17 +93,17 @@ public final class SerialDiscovery implements DeviceDiscovery {
     }
 
     @Activate
-    public SerialDiscovery(@Reference SerialLinks links, BundleContext context) {
-        this(links, List.of(SYSTEM_BY_ID, FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY)).resolve(SIMULATOR_BY_ID)),
-                true, Duration.ofMillis(250), Duration.ofMinutes(2), null);
+    public SerialDiscovery(@Reference SerialLinks links, @Reference MemoryPorts memory, BundleContext context) {
+        this(links, memory, List.of(SYSTEM_BY_ID, FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY))
+                .resolve(SIMULATOR_BY_ID)), true, Duration.ofMillis(250), Duration.ofMinutes(2), null);
     }
 
     /** For a discovery of chosen folders, e.g. in tests; {@code publisher} null posts to EventAdmin. */
-    public SerialDiscovery(SerialLinks links, List<Path> byIdFolders, boolean systemPorts, Duration poll, Duration grace,
-            Consumer<Event> publisher) {
+    public SerialDiscovery(SerialLinks links, MemoryPorts memory, List<Path> byIdFolders, boolean systemPorts, Duration poll,
+            Duration grace, Consumer<Event> publisher) {
         this.links = links;
         this.table = DeviceTable.load();
-        this.scanner = new PortScanner(table, byIdFolders, systemPorts);
+        this.scanner = new PortScanner(table, byIdFolders, systemPorts, memory::plugged);
         this.prober = new IdentityProber(Duration.ofMillis(500), Duration.ofSeconds(1));
         this.grace = grace;
         this.clock = Clock.systemUTC();
@@ -352,6 +353,9 @@ public final class SerialDiscovery implements DeviceDiscovery {
     }
 
     private static String realPath(String path) {
+        if (path.startsWith(MemoryPorts.PREFIX)) {
+            return path;
+        }
         try {
             return Paths.get(path).toRealPath().toString();
         } catch (IOException e) {

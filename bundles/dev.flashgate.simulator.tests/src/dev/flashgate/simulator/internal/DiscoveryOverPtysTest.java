@@ -37,6 +37,7 @@ import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
 import dev.flashgate.device.AtChannel;
 import dev.flashgate.device.AtResponse;
+import dev.flashgate.device.MemoryPorts;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.Simulators;
 
@@ -216,6 +217,32 @@ class DiscoveryOverPtysTest {
                 .flatMap(d -> d.ports().stream()).map(p -> p.stableName() == null ? p.path() : p.stableName())
                 .collect(Collectors.toSet());
         assertTrue(presentPorts.stream().noneMatch(p -> p.contains("Acme")), "no device for " + presentPorts);
+    }
+
+    @Test
+    void withoutPtysDevicesRunOnInMemoryPortsAndAreDiscoveredToo() throws Exception {
+        MemoryPorts memory = service(MemoryPorts.class);
+        SimulatorFarm inMemory = new SimulatorFarm(links, memory, java.nio.file.Files.createTempDirectory("sim-mem"), false);
+        SimulatedDevice hs = inMemory.start(Hotspot.MODEL, "MEM001");
+        SimulatedDevice modem = inMemory.start(Modem.MODEL, "MEM002");
+        cleanup.add(inMemory::close);
+        assertEquals(List.of("mem:usb-ZTE_HS920S_MEM001-if00-port0"), hs.hostPorts());
+        try (SerialLink link = links.open(hs.hostPorts().get(0))) {
+            assertEquals(hs.imei(), new AtChannel(link).command("ATI", Duration.ofSeconds(2)).value("IMEI:"));
+        }
+        discovery.rescan();
+        Device found = discovery.byImei(hs.imei()).orElseThrow();
+        assertEquals(Device.Presence.PRESENT, found.presence());
+        assertEquals("mem:usb-ZTE_HS920S_MEM001-if00-port0", found.ports().get(0).path());
+        assertEquals("19d2:16f0", found.ports().get(0).usb().toString());
+        Device mf = discovery.byImei(modem.imei()).orElseThrow();
+        assertEquals(List.of("diag", "at"), mf.ports().stream().map(p -> p.role()).sorted(java.util.Comparator.reverseOrder()).toList());
+
+        hs.reenumerate();
+        await("the in-memory hotspot came back", () -> events.stream().filter(e -> e.getTopic().equals(Topics.DEVICE_ADDED)
+                && hs.imei().equals(e.getProperty(Topics.KEY_IMEI))).count() >= 2);
+        hs.close();
+        await("unplugged in memory is gone", () -> discovery.byImei(hs.imei()).orElseThrow().presence() == Device.Presence.GONE);
     }
 
     @Test

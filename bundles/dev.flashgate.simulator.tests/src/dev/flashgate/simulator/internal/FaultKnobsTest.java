@@ -19,6 +19,7 @@ import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
 import dev.flashgate.device.AtChannel;
+import dev.flashgate.device.MemoryPorts;
 import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
 
@@ -36,7 +37,9 @@ class FaultKnobsTest {
         ServiceTracker<SerialLinks, SerialLinks> tracker = new ServiceTracker<>(context, SerialLinks.class, null);
         tracker.open();
         links = tracker.waitForService(10_000);
-        farm = new SimulatorFarm(links, java.nio.file.Files.createTempDirectory("fault-knobs"));
+        ServiceTracker<MemoryPorts, MemoryPorts> memory = new ServiceTracker<>(context, MemoryPorts.class, null);
+        memory.open();
+        farm = new SimulatorFarm(links, memory.waitForService(10_000), java.nio.file.Files.createTempDirectory("fault-knobs"), true);
     }
 
     @AfterEach

@@ -14,7 +14,6 @@ import java.util.List;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
-import dev.flashgate.core.device.SerialLinks;
 import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.internal.AtResponder.Reply;
@@ -32,19 +31,17 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
 
     private final String serial;
     private final Path folder;
-    private final Path byIdFolder;
-    private final SerialLinks links;
+    private final SimPorts ports;
     private final DeviceState state;
     private final FaultInjector faults;
-    private PtyPair pty;
+    private SimPorts.Port port;
     private SerialLink deviceEnd;
     private AtResponder responder;
 
-    Hotspot(String serial, Path folder, Path byIdFolder, SerialLinks links, Faults faults) throws IOException {
+    Hotspot(String serial, Path folder, SimPorts ports, Faults faults) throws IOException {
         this.serial = serial;
         this.folder = folder;
-        this.byIdFolder = byIdFolder;
-        this.links = links;
+        this.ports = ports;
         this.state = new DeviceState(folder);
         this.faults = new FaultInjector(faults, powerLoss -> unplugLater());
         state.defaults("imei", Imei.forSerial(TAC, serial), "revision", "FG_HS920S_A01", "securityVersion", 1,
@@ -52,18 +49,13 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
     }
 
     synchronized void plugIn() throws IOException, InterruptedException, FlashgateException {
-        pty = PtyPair.open(folder.resolve("tty"), folder.resolve("host"));
-        try {
-            deviceEnd = faults.wrap(links.open(pty.deviceEnd().toString()));
-        } catch (FlashgateException e) {
-            pty.close();
-            throw e;
-        }
+        port = ports.make(folder, "at", "usb-ZTE_" + MODEL + "_" + serial + "-if00-port0");
+        deviceEnd = faults.wrap(port.deviceEnd());
         responder = new AtResponder(deviceEnd, this);
         Thread t = new Thread(responder, "sim-" + MODEL + "-" + serial);
         t.setDaemon(true);
         t.start();
-        pty.publish(byIdFolder.resolve("usb-ZTE_" + MODEL + "_" + serial + "-if00-port0"));
+        port.publish();
     }
 
     @Override
@@ -71,7 +63,8 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
         if (responder != null) {
             responder.stop();
             deviceEnd.close();
-            pty.close();
+            port.close();
+            port = null;
             responder = null;
         }
     }
@@ -227,6 +220,6 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
 
     @Override
     public synchronized List<String> hostPorts() {
-        return pty == null ? List.of() : List.of(pty.hostEnd().toString());
+        return port == null ? List.of() : List.of(port.hostPath());
     }
 }

@@ -11,7 +11,6 @@ import java.util.Set;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
-import dev.flashgate.core.device.SerialLinks;
 import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
@@ -31,21 +30,17 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
 
     private final String serial;
     private final Path folder;
-    private final Path byIdFolder;
-    private final SerialLinks links;
+    private final SimPorts ports;
     private final DeviceState state;
     private final Set<String> signedProgrammers;
     private final FaultInjector faults;
-    private final List<PtyPair> ptys = new ArrayList<>();
-    private final List<SerialLink> deviceEnds = new ArrayList<>();
+    private final List<SimPorts.Port> plugged = new ArrayList<>();
     private final List<Runnable> stoppers = new ArrayList<>();
 
-    Modem(String serial, Path folder, Path byIdFolder, SerialLinks links, Set<String> extraSignedProgrammers, Faults faults)
-            throws IOException {
+    Modem(String serial, Path folder, SimPorts ports, Set<String> extraSignedProgrammers, Faults faults) throws IOException {
         this.serial = serial;
         this.folder = folder;
-        this.byIdFolder = byIdFolder;
-        this.links = links;
+        this.ports = ports;
         this.state = new DeviceState(folder);
         state.defaults("imei", Imei.forSerial(TAC, serial), "revision", "FG_MF833S_B06", "securityVersion", 2,
                 "firmwareModel", MODEL, "mode", "MODEM", "torn", "");
@@ -83,12 +78,10 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
     }
 
     private SerialLink port(String name, String byIdName) throws IOException, InterruptedException, FlashgateException {
-        PtyPair pty = PtyPair.open(folder.resolve(name + "-tty"), folder.resolve(name + "-host"));
-        ptys.add(pty);
-        SerialLink end = faults.wrap(links.open(pty.deviceEnd().toString()));
-        deviceEnds.add(end);
-        pty.publish(byIdFolder.resolve(byIdName));
-        return end;
+        SimPorts.Port port = ports.make(folder, name, byIdName);
+        plugged.add(port);
+        port.publish();
+        return faults.wrap(port.deviceEnd());
     }
 
     private void start(Runnable responder, String port) {
@@ -177,10 +170,8 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
     private void unplug() {
         stoppers.forEach(Runnable::run);
         stoppers.clear();
-        deviceEnds.forEach(SerialLink::close);
-        deviceEnds.clear();
-        ptys.forEach(PtyPair::close);
-        ptys.clear();
+        plugged.forEach(SimPorts.Port::close);
+        plugged.clear();
     }
 
     @Override
@@ -243,6 +234,6 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
 
     @Override
     public synchronized List<String> hostPorts() {
-        return ptys.stream().map(p -> p.hostEnd().toString()).sorted().toList();
+        return plugged.stream().map(SimPorts.Port::hostPath).sorted().toList();
     }
 }

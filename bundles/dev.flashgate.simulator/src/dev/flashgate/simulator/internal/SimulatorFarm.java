@@ -19,6 +19,7 @@ import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.FlashgateHome;
 import dev.flashgate.core.device.SerialLinks;
+import dev.flashgate.device.MemoryPorts;
 import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.Simulators;
@@ -30,22 +31,32 @@ import dev.flashgate.simulator.Simulators;
 @Component(service = Simulators.class)
 public final class SimulatorFarm implements Simulators {
 
-    private final SerialLinks links;
+    private final SimPorts ports;
     private final Path root;
     private final List<SimulatedDevice> running = new ArrayList<>();
     /** socat runs as a child process: unplug every device when the JVM ends, however it ends politely. */
     private final Thread unplugOnExit = new Thread(this::close, "flashgate-simulators-exit");
 
     @Activate
-    public SimulatorFarm(@Reference SerialLinks links, BundleContext context) {
-        this(links, FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY)).resolve("sim"));
+    public SimulatorFarm(@Reference SerialLinks links, @Reference MemoryPorts memory, BundleContext context) {
+        this(links, memory, FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY)).resolve("sim"), socatAvailable());
     }
 
-    public SimulatorFarm(SerialLinks links, Path root) {
-        this.links = links;
+    /** Devices on socat ptys under {@code root}, or on in-memory ports when {@code ptys} is false. */
+    public SimulatorFarm(SerialLinks links, MemoryPorts memory, Path root, boolean ptys) {
         this.root = root;
+        this.ports = ptys ? SimPorts.ptys(links, root.resolve("by-id")) : SimPorts.inMemory(memory);
         Runtime.getRuntime().addShutdownHook(unplugOnExit);
         removeDanglingLinks(byIdFolder());
+    }
+
+    static boolean socatAvailable() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "socat"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Links left by a simulator process that was killed outright point nowhere: take them away. */
@@ -76,12 +87,12 @@ public final class SimulatorFarm implements Simulators {
         }
         SimulatedDevice device = switch (model) {
             case Hotspot.MODEL -> {
-                Hotspot h = new Hotspot(serial, root.resolve("devices").resolve(serial), byIdFolder(), links, faults);
+                Hotspot h = new Hotspot(serial, root.resolve("devices").resolve(serial), ports, faults);
                 h.plugIn();
                 yield h;
             }
             case Modem.MODEL -> {
-                Modem m = new Modem(serial, root.resolve("devices").resolve(serial), byIdFolder(), links, Set.of(), faults);
+                Modem m = new Modem(serial, root.resolve("devices").resolve(serial), ports, Set.of(), faults);
                 m.plugIn();
                 yield m;
             }
