@@ -1,6 +1,5 @@
 package dev.flashgate.device.internal;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +12,7 @@ import org.osgi.service.component.annotations.Component;
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.device.ForwardingLink;
 import dev.flashgate.device.MemoryLink;
 import dev.flashgate.device.MemoryPorts;
 
@@ -40,37 +40,11 @@ public final class InMemoryPorts implements MemoryPorts {
         }
         MemoryLink[] pair = MemoryLink.pair(PREFIX + name);
         ports.put(name, new Entry(pair[0]));
-        MemoryLink device = pair[1];
-        return new SerialLink() {
-            @Override
-            public String name() {
-                return device.name();
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length, Duration timeout) throws FlashgateException {
-                return device.read(buffer, offset, length, timeout);
-            }
-
-            @Override
-            public void write(byte[] data, int offset, int length) throws FlashgateException {
-                device.write(data, offset, length);
-            }
-
-            @Override
-            public void discardInput() {
-                device.discardInput();
-            }
-
-            @Override
-            public boolean isOpen() {
-                return device.isOpen();
-            }
-
+        return new ForwardingLink(pair[1]) {
             @Override
             public void close() {
                 unplug(name);
-                device.close();
+                super.close();
             }
         };
     }
@@ -108,8 +82,7 @@ public final class InMemoryPorts implements MemoryPorts {
         }
         Entry entry = e;
         e.open = true;
-        MemoryLink host = entry.host;
-        return new SerialLink() {
+        return new ForwardingLink(entry.host) {
             private volatile boolean closed;
 
             @Override
@@ -118,23 +91,8 @@ public final class InMemoryPorts implements MemoryPorts {
             }
 
             @Override
-            public int read(byte[] buffer, int offset, int length, Duration timeout) throws FlashgateException {
-                return host.read(buffer, offset, length, timeout);
-            }
-
-            @Override
-            public void write(byte[] data, int offset, int length) throws FlashgateException {
-                host.write(data, offset, length);
-            }
-
-            @Override
-            public void discardInput() {
-                host.discardInput();
-            }
-
-            @Override
             public boolean isOpen() {
-                return !closed && host.isOpen();
+                return !closed && super.isOpen();
             }
 
             @Override

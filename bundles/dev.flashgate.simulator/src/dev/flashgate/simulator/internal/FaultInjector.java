@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.device.ForwardingLink;
 import dev.flashgate.simulator.Faults;
 
 /**
@@ -44,61 +45,39 @@ final class FaultInjector {
         return nakPending.getAndSet(false);
     }
 
+    private void afterReceiving(int n) throws FlashgateException {
+        long total = received.addAndGet(n);
+        if (faults.dropAfterBytes() >= 0 && total >= faults.dropAfterBytes() && dropped.compareAndSet(false, true)) {
+            cut.cut(false);
+            throw new FlashgateException(ErrorCode.DEVICE_GONE, "fault: line dropped after " + total + " bytes");
+        }
+        if (faults.powerLossAfterBytes() >= 0 && total >= faults.powerLossAfterBytes() && powerLost.compareAndSet(false, true)) {
+            cut.cut(true);
+            throw new FlashgateException(ErrorCode.DEVICE_GONE, "fault: power lost after " + total + " bytes");
+        }
+        if (faults.stallAfterBytes() >= 0 && total >= faults.stallAfterBytes() && stalled.compareAndSet(false, true)) {
+            try {
+                Thread.sleep(faults.stallMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** True once, when a power-loss fault is set: the operation now running loses power. */
     boolean losePowerNow() {
         return faults.powerLossAfterBytes() >= 0 && powerLost.compareAndSet(false, true);
     }
 
     SerialLink wrap(SerialLink link) {
-        return new SerialLink() {
-            @Override
-            public String name() {
-                return link.name();
-            }
-
+        return new ForwardingLink(link) {
             @Override
             public int read(byte[] buffer, int offset, int length, Duration timeout) throws FlashgateException {
-                int n = link.read(buffer, offset, length, timeout);
+                int n = super.read(buffer, offset, length, timeout);
                 if (n > 0) {
-                    long total = received.addAndGet(n);
-                    if (faults.dropAfterBytes() >= 0 && total >= faults.dropAfterBytes() && dropped.compareAndSet(false, true)) {
-                        cut.cut(false);
-                        throw new FlashgateException(ErrorCode.DEVICE_GONE, "fault: line dropped after " + total + " bytes");
-                    }
-                    if (faults.powerLossAfterBytes() >= 0 && total >= faults.powerLossAfterBytes()
-                            && powerLost.compareAndSet(false, true)) {
-                        cut.cut(true);
-                        throw new FlashgateException(ErrorCode.DEVICE_GONE, "fault: power lost after " + total + " bytes");
-                    }
-                    if (faults.stallAfterBytes() >= 0 && total >= faults.stallAfterBytes() && stalled.compareAndSet(false, true)) {
-                        try {
-                            Thread.sleep(faults.stallMillis());
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
+                    afterReceiving(n);
                 }
                 return n;
-            }
-
-            @Override
-            public void write(byte[] data, int offset, int length) throws FlashgateException {
-                link.write(data, offset, length);
-            }
-
-            @Override
-            public void discardInput() throws FlashgateException {
-                link.discardInput();
-            }
-
-            @Override
-            public boolean isOpen() {
-                return link.isOpen();
-            }
-
-            @Override
-            public void close() {
-                link.close();
             }
         };
     }

@@ -25,6 +25,9 @@ final class YmodemReceiver {
     static final byte CRC_MODE = 'C';
     private static final int RETRIES = 10;
     private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(3);
+    /** How often the receiver invites the sender with {@code C} until block 0 comes (lrzsz waits long for it). */
+    private static final Duration INVITE_INTERVAL = Duration.ofSeconds(1);
+    private static final int INVITES = 30;
 
     /** The transfer did not complete: the sender cancelled, or too many errors or silences. */
     static final class Aborted extends Exception {
@@ -112,11 +115,11 @@ final class YmodemReceiver {
 
     /** Sends {@code C} until a valid block {@code number} arrives; returns its data. */
     private byte[] awaitBlock(int number, boolean invite) throws FlashgateException, Aborted {
-        for (int attempt = 0; attempt < RETRIES; attempt++) {
+        for (int attempt = 0; attempt < (invite ? INVITES : RETRIES); attempt++) {
             if (invite) {
                 link.write(new byte[] {CRC_MODE});
             }
-            int first = readByte(BLOCK_TIMEOUT);
+            int first = readByte(invite ? INVITE_INTERVAL : BLOCK_TIMEOUT);
             if (first == CAN && readByte(Duration.ofSeconds(1)) == CAN) {
                 throw new Aborted("the sender cancelled");
             }
