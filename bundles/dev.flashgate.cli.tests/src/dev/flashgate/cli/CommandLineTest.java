@@ -163,6 +163,61 @@ class CommandLineTest {
     }
 
     @Test
+    void devicesProbesAPortNamedOnTheCommandLine() throws Exception {
+        Path deviceEnd = home.resolve("pty-device");
+        Path hostEnd = home.resolve("pty-host");
+        Process socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + deviceEnd, "pty,raw,echo=0,link=" + hostEnd)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (!(Files.exists(deviceEnd) && Files.exists(hostEnd))) {
+                assertTrue(System.nanoTime() < deadline, "socat made no ptys");
+                Thread.sleep(10);
+            }
+            BundleContext context = FrameworkUtil.getBundle(FlashgateCommands.class).getBundleContext();
+            dev.flashgate.core.device.SerialLink modem = CliHarness.service(context, dev.flashgate.core.device.SerialLinks.class)
+                    .open(deviceEnd.toString());
+            Thread answering = new Thread(() -> {
+                byte[] buffer = new byte[256];
+                StringBuilder line = new StringBuilder();
+                try {
+                    while (modem.isOpen()) {
+                        int n = modem.read(buffer, 0, buffer.length, java.time.Duration.ofMillis(100));
+                        for (int i = 0; i < n; i++) {
+                            if (buffer[i] != '\r') {
+                                line.append((char) buffer[i]);
+                                continue;
+                            }
+                            String reply = switch (line.toString()) {
+                                case "AT" -> "\r\nOK\r\n";
+                                case "ATI" -> "\r\nManufacturer: Acme\r\nModel: PORT1\r\nRevision: R1\r\nIMEI: 350000000000017\r\n\r\nOK\r\n";
+                                default -> "\r\nERROR\r\n";
+                            };
+                            line.setLength(0);
+                            modem.write(reply.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        }
+                    }
+                } catch (dev.flashgate.core.FlashgateException e) {
+                    // the test is over
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+            CliHarness.Result listed = cli.run("devices", "--json", "--port", hostEnd);
+            assertEquals(0, listed.status(), listed.all());
+            JsonNode devices = new ObjectMapper().readTree(listed.out());
+            JsonNode mine = java.util.stream.StreamSupport.stream(devices.spliterator(), false)
+                    .filter(d -> "imei:350000000000017".equals(d.get("id").asText())).findFirst().orElseThrow(
+                            () -> new AssertionError(listed.out()));
+            assertEquals("PORT1", mine.at("/identity/model").asText());
+            assertEquals("CONFIGURED", mine.at("/ports/0/origin").asText());
+            modem.close();
+        } finally {
+            socat.destroy();
+        }
+    }
+
+    @Test
     void exitStatusFollowsTheErrorClass() throws Exception {
         cli.run("demo");
         Path ca = home.resolve("demo/demo-ca.pem");
