@@ -15,7 +15,6 @@ import java.util.List;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.simulator.Faults;
-import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.internal.AtResponder.Reply;
 
 /**
@@ -23,29 +22,19 @@ import dev.flashgate.simulator.internal.AtResponder.Reply;
  * and Flashgate's {@code AT+FG...} storage and security-version queries. Its firmware revision,
  * security version and storage survive power cycles in {@code state.properties}.
  */
-final class Hotspot implements SimulatedDevice, AtResponder.Commands {
+final class Hotspot extends ZteDevice {
 
     static final String MODEL = "HS920S";
     static final String TAC = "86920400";
     static final long STORAGE_TOTAL = 64L << 20;
 
-    private final String serial;
-    private final Path folder;
-    private final SimPorts ports;
-    private final DeviceState state;
-    private final FaultInjector faults;
     private SimPorts.Port port;
     private SerialLink deviceEnd;
     private AtResponder responder;
 
     Hotspot(String serial, Path folder, SimPorts ports, Faults faults) throws IOException {
-        this.serial = serial;
-        this.folder = folder;
-        this.ports = ports;
-        this.state = new DeviceState(folder);
-        this.faults = new FaultInjector(faults, powerLoss -> unplugLater());
-        state.defaults("imei", Imei.forSerial(TAC, serial), "revision", "FG_HS920S_A01", "securityVersion", 1,
-                "firmwareModel", MODEL, "storageFree", 48L << 20, "activeSlot", "A");
+        super(MODEL, TAC, serial, folder, ports, faults);
+        state.defaults("revision", "FG_HS920S_A01", "securityVersion", 1, "storageFree", 48L << 20, "activeSlot", "A");
     }
 
     synchronized void plugIn() throws IOException, InterruptedException, FlashgateException {
@@ -76,14 +65,7 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
     }
 
     @Override
-    public Reply execute(String command) {
-        if (faults.refuseThisCommand()) {
-            return Reply.error();
-        }
-        Reply identity = ZteAtIdentity.reply(command, MODEL, revision(), imei(), state.get("firmwareModel", MODEL));
-        if (identity != null) {
-            return identity;
-        }
+    protected Reply command(String command) {
         return switch (command) {
             case "AT+FGSTOR?" -> Reply.ok("+FGSTOR: " + freeStorage() + "," + STORAGE_TOTAL);
             case "AT+FGSECVER?" -> Reply.ok("+FGSECVER: " + state.getLong("securityVersion", 0));
@@ -185,37 +167,10 @@ final class Hotspot implements SimulatedDevice, AtResponder.Commands {
         return faults.faults().storageFull() ? 0 : state.getLong("storageFree", 0);
     }
 
-    /** Drops off the bus from another thread (the caller may be the device's own responder). */
-    private void unplugLater() {
-        Thread t = new Thread(this::close, "sim-" + MODEL + "-" + serial + "-unplug");
-        t.setDaemon(true);
-        t.start();
-    }
-
     @Override
     public String condition() {
         String last = state.get("lastApply", "");
         return "boots " + revision() + " from slot " + state.get("activeSlot", "A") + (last.isEmpty() ? "" : " (last apply: " + last + ")");
-    }
-
-    @Override
-    public String model() {
-        return MODEL;
-    }
-
-    @Override
-    public String imei() {
-        return state.get("imei", null);
-    }
-
-    @Override
-    public String serial() {
-        return serial;
-    }
-
-    @Override
-    public String revision() {
-        return state.get("revision", null);
     }
 
     @Override

@@ -13,7 +13,6 @@ import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.simulator.Faults;
-import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.internal.AtResponder.Reply;
 
 /**
@@ -23,35 +22,21 @@ import dev.flashgate.simulator.internal.AtResponder.Reply;
  * power reset boots the firmware in the {@code modem} partition; a torn boot chain, or an image
  * with a lower security version, leaves it in EDL, from where it can always be recovered.
  */
-final class Modem implements SimulatedDevice, AtResponder.Commands {
+final class Modem extends ZteDevice {
 
     static final String MODEL = "MF833S";
     static final String TAC = "86612345";
 
-    private final String serial;
-    private final Path folder;
-    private final SimPorts ports;
-    private final DeviceState state;
     private final Set<String> signedProgrammers;
-    private final FaultInjector faults;
     private final List<SimPorts.Port> plugged = new ArrayList<>();
     private final List<Runnable> stoppers = new ArrayList<>();
 
     Modem(String serial, Path folder, SimPorts ports, Set<String> extraSignedProgrammers, Faults faults) throws IOException {
-        this.serial = serial;
-        this.folder = folder;
-        this.ports = ports;
-        this.state = new DeviceState(folder);
-        state.defaults("imei", Imei.forSerial(TAC, serial), "revision", "FG_MF833S_B06", "securityVersion", 2,
-                "firmwareModel", MODEL, "mode", "MODEM", "torn", "");
+        super(MODEL, TAC, serial, folder, ports, faults);
+        state.defaults("revision", "FG_MF833S_B06", "securityVersion", 2, "mode", "MODEM", "torn", "");
         Set<String> signed = new LinkedHashSet<>(extraSignedProgrammers);
         signed.add(SaharaTarget.sha256(DemoFirmware.programmerBytes()));
         this.signedProgrammers = Set.copyOf(signed);
-        this.faults = new FaultInjector(faults, powerLoss -> {
-            Thread t = new Thread(this::close, "sim-" + MODEL + "-" + serial + "-cut");
-            t.setDaemon(true);
-            t.start();
-        });
     }
 
     boolean inEdl() {
@@ -188,12 +173,8 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
     }
 
     @Override
-    public Reply execute(String command) {
-        if (faults.refuseThisCommand()) {
-            return Reply.error();
-        }
-        Reply identity = ZteAtIdentity.reply(command, MODEL, revision(), imei(), state.get("firmwareModel", MODEL));
-        return identity != null ? identity : Reply.error();
+    protected Reply command(String command) {
+        return Reply.error();
     }
 
     @Override
@@ -210,26 +191,6 @@ final class Modem implements SimulatedDevice, AtResponder.Commands {
         Set<String> torn = torn();
         return torn.isEmpty() ? "the firmware in the modem partition has a lower security version than the device"
                 : String.join(", ", torn) + " partition torn";
-    }
-
-    @Override
-    public String model() {
-        return MODEL;
-    }
-
-    @Override
-    public String imei() {
-        return state.get("imei", null);
-    }
-
-    @Override
-    public String serial() {
-        return serial;
-    }
-
-    @Override
-    public String revision() {
-        return state.get("revision", null);
     }
 
     @Override
