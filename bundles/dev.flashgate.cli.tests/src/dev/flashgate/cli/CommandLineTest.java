@@ -163,6 +163,24 @@ class CommandLineTest {
     }
 
     @Test
+    void devicesWatchPrintsDevicesAsTheyArriveAndLeave() throws Exception {
+        CliHarness.Result[] result = new CliHarness.Result[1];
+        Thread watch = new Thread(() -> result[0] = cli.run("devices", "--watch"));
+        watch.start();
+        Thread.sleep(1500);
+        var hotspot = cli.simulators().start("HS920S", "WATCH01");
+        Thread.sleep(1500);
+        hotspot.close();
+        Thread.sleep(1500);
+        watch.interrupt();
+        watch.join(5000);
+        assertEquals(0, result[0].status(), result[0].all());
+        String out = result[0].out();
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("+ PRESENT") && l.contains(hotspot.imei())), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("~ GONE") && l.contains(hotspot.imei())), out);
+    }
+
+    @Test
     void devicesProbesAPortNamedOnTheCommandLine() throws Exception {
         Path deviceEnd = home.resolve("pty-device");
         Path hostEnd = home.resolve("pty-host");

@@ -32,7 +32,7 @@ final class DevicesCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         DeviceDiscovery discovery = services.discovery().get();
         ports.forEach(discovery::addPort);
         discovery.rescan();
@@ -44,7 +44,11 @@ final class DevicesCommand implements Callable<Integer> {
         }
         Map<String, String> seen = lines(devices);
         while (!Thread.currentThread().isInterrupted()) {
-            Thread.sleep(250);
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return 0; // the watch was ended (Ctrl-C, or the caller's interrupt)
+            }
             List<Device> now = discovery.devices();
             Map<String, String> current = lines(now);
             if (json && !current.equals(seen)) {
