@@ -201,6 +201,11 @@ public final class SerialDiscovery implements DeviceDiscovery {
         if (notModems.contains(port.path())) {
             return;
         }
+        if ("diag".equals(port.role())) {
+            probing.add(port.path());
+            probes.submit(() -> probeDiag(port));
+            return;
+        }
         boolean speaksAt = port.role() == null || "at".equals(port.role());
         if (!speaksAt) {
             attach(port, null);
@@ -244,6 +249,23 @@ public final class SerialDiscovery implements DeviceDiscovery {
         }
     }
 
+    /** Reads the IMEI over DIAG (NV item 550), so the port joins its device whatever its name. */
+    private void probeDiag(PortInfo port) {
+        String imei = null;
+        try (SerialLink link = links.open(port.path())) {
+            imei = DiagProbe.imei(link, Duration.ofMillis(500));
+        } catch (FlashgateException | RuntimeException e) {
+            // busy or gone: the port is attached by its name alone
+        }
+        synchronized (this) {
+            probing.remove(port.path());
+            notifyAll();
+            if (ports.containsKey(port.path())) {
+                attach(port, imei == null ? null : new Identity(null, null, null, imei));
+            }
+        }
+    }
+
     /** Puts a port on its device: by IMEI first, then by the USB device it shares with other ports. */
     private void attach(PortInfo port, Identity identity) {
         String group = group(port);
@@ -282,7 +304,7 @@ public final class SerialDiscovery implements DeviceDiscovery {
         device.ports.add(port.path());
         deviceOfPort.put(port.path(), device);
         if (identity != null) {
-            device.identity = identity;
+            device.identity = merge(device.identity, identity);
         }
         if (device.kind == null) {
             device.kind = table.lookup(port.usb()).orElse(null);
@@ -290,6 +312,17 @@ public final class SerialDiscovery implements DeviceDiscovery {
         device.presence = Device.Presence.PRESENT;
         device.lastSeen = clock.instant();
         publish(returning ? Topics.DEVICE_ADDED : Topics.DEVICE_CHANGED, device);
+    }
+
+    /** What both say, the newer one winning where both say something. */
+    private static Identity merge(Identity known, Identity fresh) {
+        if (known == null) {
+            return fresh;
+        }
+        return new Identity(fresh.manufacturer() != null ? fresh.manufacturer() : known.manufacturer(),
+                fresh.model() != null ? fresh.model() : known.model(),
+                fresh.revision() != null ? fresh.revision() : known.revision(),
+                fresh.imei() != null ? fresh.imei() : known.imei());
     }
 
     private void portGone(String path) {

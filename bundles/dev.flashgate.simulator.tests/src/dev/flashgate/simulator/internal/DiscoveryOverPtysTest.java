@@ -246,6 +246,34 @@ class DiscoveryOverPtysTest {
     }
 
     @Test
+    void aDiagPortJoinsItsDeviceByTheImeiItReportsWhateverItsName() throws Exception {
+        MemoryPorts memory = service(MemoryPorts.class);
+        String imei = "866123456789012";
+        SerialLink atEnd = memory.plug("usb-ZTE_MF833V_AT77-if02-port0");
+        SerialLink diagEnd = memory.plug("usb-ZTE_MF833V_DG88-if00-port0");
+        cleanup.add(atEnd);
+        cleanup.add(diagEnd);
+        AtResponder at = new AtResponder(atEnd, command -> {
+            AtResponder.Reply r = ZteAtIdentity.reply(command, "MF833V", "BD_MF833VV1.0.0B06", imei, "MF833V");
+            return r != null ? r : AtResponder.Reply.error();
+        });
+        DiagResponder diag = new DiagResponder(diagEnd, imei, () -> { });
+        cleanup.add(at::stop);
+        cleanup.add(diag::stop);
+        for (Runnable r : List.<Runnable>of(at, diag)) {
+            Thread t = new Thread(r, "pairing-test");
+            t.setDaemon(true);
+            t.start();
+        }
+        discovery.rescan();
+        Device device = discovery.byImei(imei).orElseThrow();
+        assertEquals(List.of("at", "diag"), device.ports().stream().map(p -> p.role()).sorted().toList(),
+                "both ports on one device although their names share nothing: " + device);
+        assertEquals("MF833V", device.identity().model());
+        assertEquals("MDM9x07", device.chipset());
+    }
+
+    @Test
     void sixteenHotspotsAreDiscoveredAsSixteenDevices() throws Exception {
         List<SimulatedDevice> many = new ArrayList<>();
         for (int i = 1; i <= 16; i++) {

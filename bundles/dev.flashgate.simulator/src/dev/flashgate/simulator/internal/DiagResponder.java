@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.device.Hdlc;
 
 /**
  * The device side of a DIAG (QCDM) port: the version request ({@code 0x00}), NV item reads

@@ -1,4 +1,4 @@
-package dev.flashgate.simulator.internal;
+package dev.flashgate.device;
 
 import java.io.ByteArrayOutputStream;
 
@@ -7,16 +7,16 @@ import java.io.ByteArrayOutputStream;
  * {@code 0x7D} escapes of {@code 0x7E} and {@code 0x7D} (XOR {@code 0x20}), and a closing
  * {@code 0x7E} flag.
  */
-final class Hdlc {
+public final class Hdlc {
 
-    static final int FLAG = 0x7E;
-    static final int ESCAPE = 0x7D;
+    public static final int FLAG = 0x7E;
+    public static final int ESCAPE = 0x7D;
 
     private Hdlc() {
     }
 
     /** CRC-16/X.25 (reflected 0x1021, init and final XOR 0xFFFF). */
-    static int crc(byte[] data, int offset, int length) {
+    public static int crc(byte[] data, int offset, int length) {
         int crc = 0xFFFF;
         for (int i = offset; i < offset + length; i++) {
             crc ^= data[i] & 0xFF;
@@ -27,7 +27,7 @@ final class Hdlc {
         return ~crc & 0xFFFF;
     }
 
-    static byte[] encode(byte[] payload) {
+    public static byte[] encode(byte[] payload) {
         int crc = crc(payload, 0, payload.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 8);
         for (byte b : payload) {
@@ -52,7 +52,7 @@ final class Hdlc {
      * Decodes one frame's bytes (without the closing flag): unescapes and checks the CRC.
      * Returns the payload, or {@code null} when the frame is damaged.
      */
-    static byte[] decode(byte[] frame, int length) {
+    public static byte[] decode(byte[] frame, int length) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(length);
         for (int i = 0; i < length; i++) {
             int b = frame[i] & 0xFF;
