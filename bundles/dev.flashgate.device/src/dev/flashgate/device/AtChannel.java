@@ -11,7 +11,8 @@ import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 
 /**
- * AT commands over a serial link. Tolerates what real modems do: echo of the command, blank
+ * AT commands over a serial link, reading no further than the line that ends a response. Tolerates
+ * what real modems do: echo of the command, blank
  * lines, unsolicited result codes between lines, bytes of line noise; a command that gets no
  * final result code within its time is {@code DEVICE_STALLED}, a link that vanishes
  * {@code DEVICE_GONE}.
@@ -21,7 +22,11 @@ public final class AtChannel {
     private static final int MAX_LINE = 4096;
 
     private final SerialLink link;
-    private final byte[] buffer = new byte[512];
+    /**
+     * One byte at a time: after {@code CONNECT} the bytes that follow belong to the data phase
+     * (a YMODEM {@code C}, say) and must stay on the line for whoever takes it over.
+     */
+    private final byte[] buffer = new byte[1];
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final List<String> pending = new ArrayList<>();
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.device.YmodemSender;
 
 /**
  * The receiving side of a YMODEM batch as lrzsz {@code rb} speaks it: CRC-16 mode ({@code C}),
@@ -147,7 +148,7 @@ final class YmodemReceiver {
             return null;
         }
         int crc = ((block[2 + length] & 0xFF) << 8) | (block[3 + length] & 0xFF);
-        if (crc16(block, 2, length) != crc) {
+        if (YmodemSender.crc16(block, 2, length) != crc) {
             return null;
         }
         byte[] data = new byte[length];
@@ -170,17 +171,5 @@ final class YmodemReceiver {
 
     private void cancel() throws FlashgateException {
         link.write(new byte[] {CAN, CAN, CAN, CAN, CAN});
-    }
-
-    /** CRC-16/XMODEM: polynomial 0x1021, initial value 0, no reflection. */
-    static int crc16(byte[] data, int offset, int length) {
-        int crc = 0;
-        for (int i = offset; i < offset + length; i++) {
-            crc ^= (data[i] & 0xFF) << 8;
-            for (int bit = 0; bit < 8; bit++) {
-                crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
-            }
-        }
-        return crc & 0xFFFF;
     }
 }
