@@ -79,7 +79,7 @@ class HotspotUpdateTest {
     }
 
     private static long naks(String fromDevice) {
-        return fromDevice.chars().filter(c -> c == YmodemReceiver.NAK).count();
+        return fromDevice.chars().filter(c -> c == dev.flashgate.device.YmodemSender.NAK).count();
     }
 
     @Test

@@ -1,5 +1,13 @@
 package dev.flashgate.simulator.internal;
 
+import static dev.flashgate.device.YmodemSender.ACK;
+import static dev.flashgate.device.YmodemSender.CAN;
+import static dev.flashgate.device.YmodemSender.CRC_MODE;
+import static dev.flashgate.device.YmodemSender.EOT;
+import static dev.flashgate.device.YmodemSender.NAK;
+import static dev.flashgate.device.YmodemSender.SOH;
+import static dev.flashgate.device.YmodemSender.STX;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +25,6 @@ import dev.flashgate.device.YmodemSender;
  */
 final class YmodemReceiver {
 
-    static final byte SOH = 0x01;
-    static final byte STX = 0x02;
-    static final byte EOT = 0x04;
-    static final byte ACK = 0x06;
-    static final byte NAK = 0x15;
-    static final byte CAN = 0x18;
-    static final byte CRC_MODE = 'C';
     private static final int RETRIES = 10;
     private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(3);
     /** How often the receiver invites the sender with {@code C} until block 0 comes (lrzsz waits long for it). */
