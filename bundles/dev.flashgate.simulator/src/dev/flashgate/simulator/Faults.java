@@ -51,8 +51,4 @@ public record Faults(long dropAfterBytes, long stallAfterBytes, long stallMillis
         }
         return value;
     }
-
-    public boolean any() {
-        return !equals(NONE);
-    }
 }

@@ -26,8 +26,4 @@ public record PortInfo(String path, String stableName, UsbId usb, String usbSeri
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(origin, "origin");
     }
-
-    public PortInfo withRole(String newRole) {
-        return new PortInfo(path, stableName, usb, usbSerial, usbInterface, newRole, origin);
-    }
 }

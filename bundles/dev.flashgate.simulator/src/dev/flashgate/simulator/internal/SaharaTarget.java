@@ -48,16 +48,11 @@ final class SaharaTarget {
     private final SerialLink link;
     private final Set<String> signedProgrammers;
     private final boolean use64BitReads;
-    private String programmerSha256;
 
     SaharaTarget(SerialLink link, Set<String> signedProgrammers, boolean use64BitReads) {
         this.link = link;
         this.signedProgrammers = signedProgrammers;
         this.use64BitReads = use64BitReads;
-    }
-
-    String programmerSha256() {
-        return programmerSha256;
     }
 
     Outcome run() throws FlashgateException {
@@ -74,8 +69,7 @@ final class SaharaTarget {
                 }
                 continue;
             }
-            programmerSha256 = sha256(programmer);
-            boolean signed = signedProgrammers.contains(programmerSha256);
+            boolean signed = signedProgrammers.contains(sha256(programmer));
             packet(END_OF_IMAGE_TX, PROGRAMMER_IMAGE, signed ? 0 : STATUS_AUTH_FAILED);
             int next = awaitResetOrDone();
             if (next == RESET) {

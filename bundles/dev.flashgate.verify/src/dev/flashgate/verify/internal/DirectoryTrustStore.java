@@ -1,11 +1,8 @@
 package dev.flashgate.verify.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,11 +80,8 @@ public final class DirectoryTrustStore implements TrustStore {
                             + "' is neither a CA nor a self-signed vendor certificate; pin the vendor's CA instead");
                 }
                 CertificateInfo info = CertificateInfo.of(cert);
-                Path target = folder.resolve(info.sha256Fingerprint() + ".pem");
-                Path tmp = Files.createTempFile(folder, ".add-", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-                Files.writeString(tmp, PemCertificates.toPem(List.of(cert)), StandardCharsets.US_ASCII);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.writeString(folder.resolve(info.sha256Fingerprint() + ".pem"),
+                        PemCertificates.toPem(List.of(cert)), "rw-r--r--");
                 added.add(info);
             }
         } catch (IOException e) {
