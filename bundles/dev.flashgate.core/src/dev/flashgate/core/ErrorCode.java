@@ -104,6 +104,15 @@ public enum ErrorCode {
     READBACK_MISMATCH(8, "The device holds different data than was written.",
             "The device's readback hash differs from the package: a write error or failing flash.",
             "Retry the update; if it repeats, the device needs service."),
+    ACTIVATION_FAILED(8, "The device did not start the new firmware.",
+            "After its reboot the device reports another revision than the package's: it refused or rolled back the image.",
+            "Check that the package is meant for this device; retry once, then report it with the session log."),
+    DEVICE_BUSY(8, "The device is already being updated.",
+            "Another update session holds this device or one of its ports.",
+            "Wait for that session to end (see the status view or 'flashgate history'), then retry."),
+    NO_PLUGIN(6, "No upgrade plugin can update this device with this package.",
+            "The package names an upgrade plugin that is not installed, or the plugin does not handle this device.",
+            "Install the vendor's plugin for this device series, or pick the package published for this device."),
 
     HOST_DISK_FULL(9, "This computer is running out of disk space.",
             "Flashgate cannot write its working files or journal.",
@@ -111,6 +120,10 @@ public enum ErrorCode {
     HOST_LOW_MEMORY(9, "This computer is running low on memory.",
             "Not enough memory is available to run the session safely.",
             "Close other programs or run fewer sessions at once, then retry."),
+
+    CANCELLED(10, "The update was cancelled.",
+            "The operator cancelled the session.",
+            "The session's outcome says what state the device was left in; start a new session when ready."),
 
     INTERNAL(1, "Flashgate hit an unexpected problem.",
             "A bug in Flashgate.",

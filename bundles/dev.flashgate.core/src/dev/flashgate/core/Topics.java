@@ -16,6 +16,23 @@ public final class Topics {
     public static final String DEVICE_REMOVED = PREFIX + "device/REMOVED";
     public static final String DEVICE_ALL = PREFIX + "device/*";
 
+    /**
+     * A session entered a state: the topic ends in the {@code SessionState} name; properties
+     * {@link #KEY_SESSION}, {@link #KEY_STATE}, {@link #KEY_DEVICE}, {@link #KEY_IMEI}, and for failures
+     * {@link #KEY_CODE}, {@link #KEY_DETAIL}.
+     */
+    public static final String SESSION_PREFIX = PREFIX + "session/";
+    /** Progress of a session's transfer, at most a few times a second: {@link #KEY_DONE}, {@link #KEY_TOTAL}. */
+    public static final String SESSION_PROGRESS = SESSION_PREFIX + "PROGRESS";
+    /** A line for the session's log: {@link #KEY_MESSAGE}. */
+    public static final String SESSION_LOG = SESSION_PREFIX + "LOG";
+    public static final String SESSION_ALL = SESSION_PREFIX + "*";
+
+    public static final String KEY_SESSION = "session";
+    public static final String KEY_STATE = "state";
+    public static final String KEY_DONE = "done";
+    public static final String KEY_TOTAL = "total";
+    public static final String KEY_MESSAGE = "message";
     public static final String KEY_PACKAGE = "package";
     public static final String KEY_DEVICE = "device";
     public static final String KEY_IMEI = "imei";

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import dev.flashgate.core.FlashgateException;
+
 /**
  * Decides whether an update package may ever reach a device. The order is fixed: container
  * rules, then the CMS signature over the manifest against the trust anchors, and only then is
@@ -21,4 +23,10 @@ public interface PackageVerifier {
      * {@code manifestTrusted == false}, and every artifact is hashed.
      */
     VerificationReport inspect(Path pkg, TrustAnchors anchors, ProgressListener progress);
+
+    /**
+     * Verifies a package like {@link #verify} and, when it is verified, keeps it open for
+     * streaming its artifacts; otherwise throws the rejection's code and detail.
+     */
+    VerifiedPackage open(Path pkg, TrustAnchors anchors, ProgressListener progress) throws FlashgateException;
 }

@@ -40,6 +40,7 @@ import dev.flashgate.core.pkg.SignatureInfo;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.VerificationReport;
 import dev.flashgate.core.pkg.Verdict;
+import dev.flashgate.core.pkg.VerifiedPackage;
 
 /** Verifies {@code .fgp} packages, format 1, in the order the format prescribes. */
 @Component(service = PackageVerifier.class)
@@ -77,6 +78,17 @@ public final class FgpPackageVerifier implements PackageVerifier {
         return new Run(pkg, anchors, progress, true).execute();
     }
 
+    @Override
+    public VerifiedPackage open(Path pkg, TrustAnchors anchors, ProgressListener progress) throws FlashgateException {
+        Run run = new Run(pkg, anchors, progress, false);
+        run.keepOpen = true;
+        VerificationReport report = publish(run.execute());
+        if (report.verdict() instanceof Verdict.Rejected r) {
+            throw new FlashgateException(r.code(), r.detail());
+        }
+        return new OpenPackage(run.kept, report);
+    }
+
     private VerificationReport publish(VerificationReport report) {
         EventAdmin admin = events;
         if (admin != null) {
@@ -109,6 +121,9 @@ public final class FgpPackageVerifier implements PackageVerifier {
         private boolean manifestTrusted;
         private List<ArtifactResult> artifacts = List.of();
         private FlashgateException failure;
+        /** Set to keep a verified archive open for streaming; then {@link #kept} holds it. */
+        private boolean keepOpen;
+        private ZipArchive kept;
 
         Run(Path pkg, TrustAnchors anchors, ProgressListener progress, boolean inspect) {
             this.pkg = pkg;
@@ -118,16 +133,26 @@ public final class FgpPackageVerifier implements PackageVerifier {
         }
 
         VerificationReport execute() {
-            try (ZipArchive zip = ZipArchive.open(pkg)) {
+            ZipArchive zip = null;
+            boolean completed = false;
+            try {
+                zip = ZipArchive.open(pkg);
                 size = zip.fileSize();
                 entries = zip.entries().stream().map(ZipEntryRecord::info).toList();
                 steps(zip);
+                completed = true;
             } catch (FlashgateException e) {
                 fail(e);
             } catch (NoSuchFileException | AccessDeniedException e) {
                 fail(new FlashgateException(ErrorCode.USAGE, "cannot read " + pkg + ": " + e.getClass().getSimpleName()));
             } catch (IOException e) {
                 fail(new FlashgateException(ErrorCode.PKG_TRUNCATED, "reading " + pkg + " failed: " + e.getMessage(), e));
+            } finally {
+                if (keepOpen && completed && failure == null) {
+                    kept = zip;
+                } else if (zip != null) {
+                    closeQuietly(zip);
+                }
             }
             Verdict verdict = failure == null ? new Verdict.Verified() : Verdict.Rejected.of(failure);
             return new VerificationReport(pkg, size, entries, signature, manifest, manifestTrusted, artifacts, verdict, Duration.between(started, clock.instant()));
@@ -221,6 +246,14 @@ public final class FgpPackageVerifier implements PackageVerifier {
             ArtifactResult.Status status = d.size() != a.size() ? ArtifactResult.Status.SIZE_MISMATCH
                     : d.sha256().equals(a.sha256()) ? ArtifactResult.Status.MATCH : ArtifactResult.Status.HASH_MISMATCH;
             return new ArtifactResult(a, status, d.size(), d.sha256());
+        }
+
+        private static void closeQuietly(ZipArchive zip) {
+            try {
+                zip.close();
+            } catch (IOException e) {
+                // read-only: nothing was lost
+            }
         }
 
         private static boolean isManifestOrSignature(ZipEntryRecord e) {

@@ -98,6 +98,11 @@ public final class ZipArchive implements Closeable {
         return new EntryReader(channel, entry);
     }
 
+    /** A pull stream of one entry's uncompressed bytes; each call gives an independent stream. */
+    public EntryInputStream stream(ZipEntryRecord entry) {
+        return new EntryInputStream(channel, entry);
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();

@@ -1,0 +1,34 @@
+package dev.flashgate.core.session;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import dev.flashgate.core.FlashgateException;
+
+/**
+ * The durable record of update sessions. A write returns only once it is stored, so a session
+ * never takes a step the journal does not know about; a failed write is {@code HOST_DISK_FULL}
+ * or {@code INTERNAL} and the session stops before touching the device.
+ */
+@ProviderType
+public interface SessionJournal {
+
+    /** Stores the session as it is now together with the transition that made it so. */
+    void write(SessionRecord session, Transition transition) throws FlashgateException;
+
+    /** Sessions, newest first; {@code imei} null for all devices. */
+    List<SessionRecord> sessions(String imei, int limit) throws FlashgateException;
+
+    Optional<SessionRecord> session(String id) throws FlashgateException;
+
+    List<Transition> transitions(String sessionId) throws FlashgateException;
+
+    /** The highest security version a successful session installed on the device; empty if none. */
+    OptionalLong installedSecurityVersion(String imei) throws FlashgateException;
+
+    /** The versionCode of the package that installed {@code version} on any device; empty if none did here. */
+    OptionalLong versionCodeOf(String version) throws FlashgateException;
+}
