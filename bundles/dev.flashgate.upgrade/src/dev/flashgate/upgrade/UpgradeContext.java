@@ -1,0 +1,46 @@
+package dev.flashgate.upgrade;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.Device;
+import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.core.pkg.VerifiedPackage;
+
+/** What the engine gives a job: the device, the verified package, watched links, progress and log. */
+@ProviderType
+public interface UpgradeContext {
+
+    /** The device as discovery knows it now; its ports change when it re-enumerates. */
+    Device device();
+
+    VerifiedPackage pkg();
+
+    /**
+     * Opens the device's current port of {@code role} ({@code at}, {@code diag}, {@code edl}).
+     * A job may keep it across steps. The session's watchdog watches the link; the engine closes it
+     * on a stall, on cancel, before a retry, after activation and when the session ends. A port
+     * briefly held by discovery is waited for.
+     */
+    SerialLink open(String role) throws FlashgateException;
+
+    /**
+     * Waits for a device matching {@code match} to be present (after a mode switch or reboot);
+     * {@code DEVICE_GONE} when none comes within {@code timeout}, {@code CANCELLED} on cancel.
+     */
+    Device awaitDevice(Predicate<Device> match, Duration timeout) throws FlashgateException;
+
+    /** Bytes done of the current step. */
+    void progress(long done, long total);
+
+    /** A line for the session log. */
+    void log(String message);
+
+    /** True once the operator cancelled; long loops should check it and stop. */
+    boolean cancelled();
+
+    SessionOptions options();
+}

@@ -1,0 +1,436 @@
+package dev.flashgate.upgrade.internal;
+
+import static dev.flashgate.core.session.SessionState.ACTIVATING;
+import static dev.flashgate.core.session.SessionState.CANCELLED;
+import static dev.flashgate.core.session.SessionState.FAILED;
+import static dev.flashgate.core.session.SessionState.PREFLIGHT;
+import static dev.flashgate.core.session.SessionState.PREPARING;
+import static dev.flashgate.core.session.SessionState.SUCCEEDED;
+import static dev.flashgate.core.session.SessionState.TRANSFERRING;
+import static dev.flashgate.core.session.SessionState.VERIFYING;
+import static dev.flashgate.core.session.SessionState.VERIFYING_DEVICE;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.Device;
+import dev.flashgate.core.device.PortInfo;
+import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.core.pkg.Manifest;
+import dev.flashgate.core.pkg.VerifiedPackage;
+import dev.flashgate.core.session.DeviceCondition;
+import dev.flashgate.core.session.SessionRecord;
+import dev.flashgate.core.session.SessionState;
+import dev.flashgate.core.session.Transition;
+import dev.flashgate.upgrade.DeviceFacts;
+import dev.flashgate.upgrade.SessionOptions;
+import dev.flashgate.upgrade.SessionRequest;
+import dev.flashgate.upgrade.SessionStatus;
+import dev.flashgate.upgrade.UpdateSession;
+import dev.flashgate.upgrade.UpgradeContext;
+import dev.flashgate.upgrade.UpgradeJob;
+import dev.flashgate.upgrade.UpgradePlugin;
+
+/**
+ * One update session: verify, preflight, then the plugin's steps under a watchdog, retrying the
+ * transfer after a dropped link, then activation and re-identification by IMEI. Each state is
+ * journaled before its work starts and posted as an event.
+ */
+final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watcher, Runnable {
+
+    private static final Duration PORT_BUSY_WAIT = Duration.ofSeconds(3);
+    private static final int MAX_LOG_LINES = 500;
+    private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final SessionEngine engine;
+    private final SessionRequest request;
+    private final SessionOptions options;
+    private final Set<WatchedLink> links = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final ArrayDeque<String> log = new ArrayDeque<>();
+
+    private volatile SessionRecord record;
+    private volatile Device device;
+    private volatile boolean cancelled;
+    private volatile boolean stalled;
+    private volatile long lastActivity = System.nanoTime();
+    private volatile long done;
+    private volatile long total;
+    private volatile long stepStartNanos;
+    private volatile long lastProgressEvent;
+    private int seq;
+    private VerifiedPackage pkg;
+    private UpgradeJob job;
+
+    Session(SessionEngine engine, SessionRequest request, SessionRecord record) {
+        this.engine = engine;
+        this.request = request;
+        this.options = request.options();
+        this.record = record;
+    }
+
+    @Override
+    public String id() {
+        return record.id();
+    }
+
+    String deviceId() {
+        return request.deviceId();
+    }
+
+    @Override
+    public void run() {
+        try {
+            enter(SessionState.PENDING, null);
+            enter(VERIFYING, null);
+            pkg = engine.verifier().open(request.pkg(),
+                    request.anchors() != null ? request.anchors() : engine.trustStore().anchors(), this::progress);
+            Manifest m = pkg.manifest();
+            record = record.withPackage(m.vendor(), m.version(), m.versionCode(), m.securityVersion(), m.target().plugin());
+            checkCancelled();
+            enter(PREFLIGHT, null);
+            DeviceFacts facts = preflight(m);
+            deviceSteps();
+            enter(ACTIVATING, null);
+            Instant told = engine.clock().instant();
+            job.activate();
+            closeLinks();
+            confirm(m, facts, told);
+            finish(SUCCEEDED, null, null, new DeviceCondition(DeviceCondition.Kind.UPDATED, "runs " + m.version()));
+        } catch (FlashgateException e) {
+            failed(e);
+        } catch (RuntimeException e) {
+            failed(new FlashgateException(ErrorCode.INTERNAL, e.toString(), e));
+        } finally {
+            closeLinks();
+            if (job != null) {
+                job.close();
+            }
+            if (pkg != null) {
+                pkg.close();
+            }
+            engine.ended(this);
+            ended.countDown();
+        }
+    }
+
+    private DeviceFacts preflight(Manifest m) throws FlashgateException {
+        device = engine.discovery().devices().stream().filter(d -> d.id().equals(request.deviceId())).findFirst()
+                .filter(d -> d.presence() == Device.Presence.PRESENT)
+                .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, request.deviceId() + " is not connected"));
+        UpgradePlugin plugin = engine.plugin(m.target().plugin(), device).orElseThrow(() -> new FlashgateException(
+                ErrorCode.NO_PLUGIN, "no installed plugin '" + m.target().plugin() + "' handles " + describe(device)));
+        log("plugin " + plugin.info().id() + " " + plugin.info().version() + " for " + describe(device));
+        job = plugin.begin(this);
+        DeviceFacts facts = job.facts();
+        closeLinks();
+        String imei = facts.imei() != null ? facts.imei() : device.identity() != null ? device.identity().imei() : null;
+        record = record.withDevice(device.id(), imei, facts.model(), facts.revision());
+        Preflight.Context station = engine.context(imei, facts.revision());
+        List<String> notes = Preflight.check(m, device, facts, station, options, request.allowDowngrade(), job.requiredStorage(),
+                engine.clock().instant());
+        notes.forEach(this::log);
+        checkCancelled();
+        return facts;
+    }
+
+    /** Prepare, transfer and readback; after a dropped link the device is awaited and the steps run again. */
+    private void deviceSteps() throws FlashgateException {
+        for (int attempt = 0;; attempt++) {
+            Instant started = engine.clock().instant();
+            try {
+                enter(PREPARING, attempt == 0 ? null : "retry " + attempt + " of " + options.retries() + " after the link dropped");
+                job.prepare();
+                checkCancelled();
+                enter(TRANSFERRING, null);
+                job.transfer();
+                checkCancelled();
+                enter(VERIFYING_DEVICE, null);
+                job.verifyOnDevice();
+                checkCancelled();
+                return;
+            } catch (FlashgateException e) {
+                if (e.code() != ErrorCode.DEVICE_GONE || stalled || cancelled || attempt >= options.retries()) {
+                    throw e;
+                }
+                closeLinks();
+                log("the link dropped (" + e.detail() + "); waiting up to " + options.reconnectTimeout().toSeconds()
+                        + " s for the device to come back");
+                device = awaitDevice(d -> d.id().equals(request.deviceId()) && d.lastSeen().isAfter(started),
+                        options.reconnectTimeout());
+            }
+        }
+    }
+
+    /** The device must come back under the same IMEI and run the package's version. */
+    private void confirm(Manifest m, DeviceFacts before, Instant told) throws FlashgateException {
+        try {
+            device = awaitDevice(d -> d.id().equals(request.deviceId()) && d.lastSeen().isAfter(told), options.reconnectTimeout());
+        } catch (FlashgateException e) {
+            if (e.code() != ErrorCode.DEVICE_GONE) {
+                throw e;
+            }
+            throw new FlashgateException(ErrorCode.DEVICE_GONE, "the device did not come back within "
+                    + options.reconnectTimeout().toSeconds() + " s of being told to start " + m.version());
+        }
+        DeviceFacts after = job.facts();
+        closeLinks();
+        if (before.imei() != null && !before.imei().equals(after.imei())) {
+            throw new FlashgateException(ErrorCode.ACTIVATION_FAILED, "a device with IMEI " + after.imei() + " answered instead of "
+                    + before.imei());
+        }
+        if (!m.version().equals(after.revision())) {
+            throw new FlashgateException(ErrorCode.ACTIVATION_FAILED, "after its reboot the device runs " + after.revision()
+                    + ", the package is " + m.version());
+        }
+        log("re-identified IMEI " + after.imei() + " running " + after.revision());
+    }
+
+    private void failed(FlashgateException e) {
+        FlashgateException f = e;
+        if (cancelled) {
+            f = new FlashgateException(ErrorCode.CANCELLED, "cancelled by the operator in " + record.lastActive()
+                    + (e.code() == ErrorCode.CANCELLED ? "" : " (" + e + ")"));
+        } else if (stalled && (e.code() == ErrorCode.DEVICE_GONE || e.code() == ErrorCode.DEVICE_STALLED)) {
+            f = new FlashgateException(ErrorCode.DEVICE_STALLED, "no data moved for " + options.stallTimeout().toMillis()
+                    + " ms in " + record.lastActive() + "; the watchdog closed the link");
+        }
+        closeLinks();
+        SessionState at = record.lastActive();
+        DeviceCondition condition = at != null && at.touchesDevice() && job != null ? conditionAfter(at, f)
+                : DeviceCondition.untouched("nothing was sent to the device");
+        log("failed in " + at + ": " + f);
+        finish(cancelled ? CANCELLED : FAILED, f.code(), f.detail(), condition);
+    }
+
+    private DeviceCondition conditionAfter(SessionState at, FlashgateException f) {
+        try {
+            return Objects.requireNonNull(job.condition(at, f), "condition");
+        } catch (RuntimeException e) {
+            return new DeviceCondition(DeviceCondition.Kind.UNKNOWN, "the plugin could not say (" + e
+                    + "); reconnect the device and check what it runs");
+        }
+    }
+
+    private void enter(SessionState state, String detail) throws FlashgateException {
+        record = record.enter(state, engine.clock().instant());
+        done = 0;
+        total = 0;
+        stepStartNanos = 0;
+        Transition t = new Transition(++seq, engine.clock().instant(), state, null, detail);
+        engine.journal().write(record, t);
+        engine.post(this, state, null);
+        if (detail != null) {
+            log(detail);
+        }
+    }
+
+    private void finish(SessionState state, ErrorCode code, String detail, DeviceCondition condition) {
+        record = record.withOutcome(code, detail, condition).enter(state, engine.clock().instant());
+        try {
+            engine.journal().write(record, new Transition(++seq, record.ended(), state, code, detail));
+        } catch (FlashgateException e) {
+            log("the journal could not store the outcome: " + e);
+        }
+        engine.post(this, state, code);
+    }
+
+    private void checkCancelled() throws FlashgateException {
+        if (cancelled) {
+            throw new FlashgateException(ErrorCode.CANCELLED, "cancelled by the operator");
+        }
+    }
+
+    /** Called by the engine's watchdog tick. */
+    void watch(long now) {
+        if (!links.isEmpty() && now - lastActivity > options.stallTimeout().toNanos() && !stalled) {
+            stalled = true;
+            log("watchdog: no data moved for " + options.stallTimeout().toMillis() + " ms; closing the link");
+            closeLinks();
+        }
+    }
+
+    private void closeLinks() {
+        for (WatchedLink link : List.copyOf(links)) {
+            link.close();
+        }
+    }
+
+    private static String describe(Device d) {
+        String model = d.identity() != null && d.identity().model() != null ? d.identity().model() : d.family();
+        return model + " (" + d.id() + ")";
+    }
+
+    // UpdateSession
+
+    @Override
+    public SessionStatus status() {
+        long d = done;
+        long t = total;
+        long start = stepStartNanos;
+        double rate = 0;
+        Duration eta = null;
+        if (start != 0 && d > 0) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            rate = seconds > 0 ? d / seconds : 0;
+            if (rate > 0 && t >= d) {
+                eta = Duration.ofMillis((long) ((t - d) / rate * 1000));
+            }
+        }
+        return new SessionStatus(record, d, t, rate, eta);
+    }
+
+    @Override
+    public void cancel() {
+        if (cancelled || ended.getCount() == 0) {
+            return;
+        }
+        cancelled = true;
+        log("cancel requested");
+        // give the plugin a moment to stop the protocol politely, then take the links away
+        engine.schedule(() -> {
+            if (ended.getCount() > 0) {
+                closeLinks();
+            }
+        }, Duration.ofSeconds(3));
+    }
+
+    @Override
+    public SessionStatus await(Duration timeout) throws InterruptedException {
+        ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return status();
+    }
+
+    boolean isRunning() {
+        return ended.getCount() > 0;
+    }
+
+    // UpgradeContext
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public VerifiedPackage pkg() {
+        return pkg;
+    }
+
+    @Override
+    public SerialLink open(String role) throws FlashgateException {
+        long deadline = System.nanoTime() + PORT_BUSY_WAIT.toNanos();
+        while (true) {
+            checkCancelled();
+            Device now = engine.discovery().devices().stream().filter(d -> d.id().equals(request.deviceId())).findFirst()
+                    .orElse(device);
+            PortInfo port = now.port(role).orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE,
+                    describe(now) + " has no " + role + " port now"));
+            try {
+                WatchedLink link = new WatchedLink(engine.links().open(port.path()), this);
+                lastActivity = System.nanoTime();
+                links.add(link);
+                return link;
+            } catch (FlashgateException e) {
+                // discovery may be probing the port this very moment
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(100);
+            }
+        }
+    }
+
+    @Override
+    public Device awaitDevice(Predicate<Device> match, Duration timeout) throws FlashgateException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            checkCancelled();
+            for (Device d : engine.discovery().devices()) {
+                if (d.presence() == Device.Presence.PRESENT && match.test(d)) {
+                    return d;
+                }
+            }
+            sleep(100);
+        }
+        throw new FlashgateException(ErrorCode.DEVICE_GONE, "the device did not appear within " + timeout.toSeconds() + " s");
+    }
+
+    private static void sleep(long millis) throws FlashgateException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlashgateException(ErrorCode.CANCELLED, "interrupted");
+        }
+    }
+
+    @Override
+    public void progress(long doneBytes, long totalBytes) {
+        long now = System.nanoTime();
+        if (stepStartNanos == 0) {
+            stepStartNanos = now;
+        }
+        done = doneBytes;
+        total = totalBytes;
+        lastActivity = now;
+        if (now - lastProgressEvent > PROGRESS_EVENT_NANOS || doneBytes == totalBytes) {
+            lastProgressEvent = now;
+            engine.postProgress(this, doneBytes, totalBytes);
+        }
+    }
+
+    @Override
+    public void log(String message) {
+        synchronized (log) {
+            if (log.size() == MAX_LOG_LINES) {
+                log.removeFirst();
+            }
+            log.addLast(engine.clock().instant() + " " + message);
+        }
+        engine.postLog(this, message);
+    }
+
+    @Override
+    public List<String> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    @Override
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public SessionOptions options() {
+        return options;
+    }
+
+    // WatchedLink.Watcher
+
+    @Override
+    public void moved() {
+        lastActivity = System.nanoTime();
+    }
+
+    @Override
+    public void closed(WatchedLink link) {
+        links.remove(link);
+    }
+
+    SessionRecord record() {
+        return record;
+    }
+}
