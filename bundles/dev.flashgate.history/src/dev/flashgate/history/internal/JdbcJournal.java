@@ -1,0 +1,264 @@
+package dev.flashgate.history.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.FieldOption;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.jdbc.DataSourceFactory;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.FlashgateHome;
+import dev.flashgate.core.session.DeviceCondition;
+import dev.flashgate.core.session.SessionJournal;
+import dev.flashgate.core.session.SessionRecord;
+import dev.flashgate.core.session.SessionState;
+import dev.flashgate.core.session.Station;
+import dev.flashgate.core.session.Transition;
+
+/**
+ * The session journal in a relational database: embedded H2 under Flashgate's home by default
+ * (mixed mode, so the workbench and a command line share it), or any JDBC URL in the framework
+ * property {@value #URL_PROPERTY} whose driver is installed as an OSGi JDBC service (e.g.
+ * PostgreSQL for a service centre). Every write is one committed transaction. At start, sessions
+ * of this host whose process is gone are closed as {@code INTERRUPTED} with the state they reached.
+ */
+@Component(service = SessionJournal.class)
+public final class JdbcJournal implements SessionJournal {
+
+    public static final String URL_PROPERTY = "flashgate.history.url";
+    public static final String USER_PROPERTY = "flashgate.history.user";
+    public static final String PASSWORD_PROPERTY = "flashgate.history.password";
+
+    private final String url;
+    private final Properties credentials = new Properties();
+    private final Path home;
+    private final Clock clock = Clock.systemUTC();
+    private Connection connection;
+    /** Whether the tables exist and interrupted sessions were closed; done on first use. */
+    private boolean prepared;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.UPDATE)
+    private final List<DataSourceFactory> drivers = new CopyOnWriteArrayList<>();
+
+    @Activate
+    public JdbcJournal(BundleContext context) {
+        this(FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY)), context.getProperty(URL_PROPERTY),
+                context.getProperty(USER_PROPERTY), context.getProperty(PASSWORD_PROPERTY));
+    }
+
+    /** A journal at {@code url}, or in H2 under {@code home} when {@code url} is null or blank. */
+    public JdbcJournal(Path home, String url, String user, String password) {
+        this.home = home;
+        this.url = url == null || url.isBlank() ? defaultUrl(home) : url;
+        if (user != null) {
+            credentials.setProperty("user", user);
+        }
+        if (password != null) {
+            credentials.setProperty("password", password);
+        }
+    }
+
+    static String defaultUrl(Path home) {
+        Path file = home.resolve("history").resolve("journal").toAbsolutePath();
+        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE";
+    }
+
+    public String url() {
+        return url;
+    }
+
+    @Deactivate
+    public synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // the database is going away with us
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public synchronized void write(SessionRecord s, Transition t) throws FlashgateException {
+        run(c -> {
+            Rows.upsert(c, s);
+            Rows.insert(c, s.id(), t);
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized List<SessionRecord> sessions(String imei, int limit) throws FlashgateException {
+        return run(c -> Rows.sessions(c, imei, limit));
+    }
+
+    @Override
+    public synchronized Optional<SessionRecord> session(String id) throws FlashgateException {
+        return run(c -> Rows.session(c, id));
+    }
+
+    @Override
+    public synchronized List<Transition> transitions(String sessionId) throws FlashgateException {
+        return run(c -> Rows.transitions(c, sessionId));
+    }
+
+    @Override
+    public synchronized OptionalLong installedSecurityVersion(String imei) throws FlashgateException {
+        return run(c -> Rows.longValue(c, "SELECT MAX(security_version) FROM fg_session WHERE imei = ? AND session_state = 'SUCCEEDED'",
+                imei));
+    }
+
+    @Override
+    public synchronized OptionalLong versionCodeOf(String version) throws FlashgateException {
+        return run(c -> Rows.longValue(c, "SELECT version_code FROM fg_session WHERE version = ? AND session_state = 'SUCCEEDED' "
+                + "ORDER BY ended DESC LIMIT 1", version));
+    }
+
+    /** Sessions of this host whose process ended without an outcome: the process was killed or crashed. */
+    private void closeInterrupted(Connection c) throws SQLException {
+        List<SessionRecord> open = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(Rows.SELECT + " WHERE session_state NOT IN "
+                + "('SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED')")) {
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    open.add(Rows.session(rs));
+                }
+            }
+        }
+        for (SessionRecord s : open) {
+            Optional<Station> station = Station.parse(s.station());
+            if (station.isEmpty() || !station.get().isThisHost() || station.get().isAliveHere()) {
+                continue;
+            }
+            SessionState reached = s.lastActive() != null ? s.lastActive() : s.state();
+            DeviceCondition condition = reached.touchesDevice()
+                    ? new DeviceCondition(DeviceCondition.Kind.UNKNOWN, "the station stopped while the device was in " + reached
+                            + "; reconnect the device and run the session again")
+                    : DeviceCondition.untouched("nothing was sent to the device");
+            SessionRecord closed = s.withOutcome(null, "the process running the session (" + s.station() + ") ended in " + reached,
+                    condition).enter(SessionState.INTERRUPTED, clock.instant());
+            int seq = Rows.transitions(c, s.id()).size() + 1;
+            Rows.upsert(c, closed);
+            Rows.insert(c, s.id(), new Transition(seq, clock.instant(), SessionState.INTERRUPTED, null, closed.detail()));
+            c.commit();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    /** Runs in one transaction; a broken connection is replaced once (the database owner may have moved). */
+    private <T> T run(Work<T> work) throws FlashgateException {
+        SQLException last = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                Connection c = connection();
+                try {
+                    T result = work.on(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                last = e;
+                close();
+            }
+        }
+        throw failure(last);
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = driver().connect(url, credentials);
+            if (connection == null) {
+                throw new SQLException("the driver does not accept " + url);
+            }
+            connection.setAutoCommit(false);
+        }
+        if (!prepared) {
+            Schema.create(connection);
+            closeInterrupted(connection);
+            prepared = true;
+        }
+        return connection;
+    }
+
+    private Driver driver() throws SQLException {
+        if (url.startsWith("jdbc:h2:")) {
+            return new org.h2.Driver();
+        }
+        for (DataSourceFactory factory : drivers) {
+            Driver d = factory.createDriver(null);
+            if (d.acceptsURL(url)) {
+                return d;
+            }
+        }
+        throw new SQLException("no JDBC driver for " + url + " is installed; install the driver bundle (it registers an "
+                + "org.osgi.service.jdbc.DataSourceFactory)");
+    }
+
+    private FlashgateException failure(SQLException e) {
+        try {
+            Files.createDirectories(home);
+            if (Files.getFileStore(home).getUsableSpace() < (1L << 20)) {
+                return new FlashgateException(ErrorCode.HOST_DISK_FULL, "the journal cannot be written: " + e.getMessage(), e);
+            }
+        } catch (IOException ignored) {
+            // fall through to the database's own message
+        }
+        return new FlashgateException(ErrorCode.INTERNAL, "journal " + redacted(url) + ": " + e.getMessage(), e);
+    }
+
+    private static String redacted(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            // the connection is replaced next
+        }
+    }
+
+    static OffsetDateTime time(java.time.Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
