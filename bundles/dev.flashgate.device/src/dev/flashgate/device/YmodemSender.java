@@ -73,6 +73,9 @@ public final class YmodemSender {
             }
         } catch (IOException e) {
             abort();
+            if (e.getCause() instanceof FlashgateException fe) {
+                throw fe; // the source knows what went wrong, e.g. a package file that changed after verification
+            }
             throw new FlashgateException(ErrorCode.INTERNAL, "cannot read " + name + ": " + e.getMessage(), e);
         }
         endOfFile();

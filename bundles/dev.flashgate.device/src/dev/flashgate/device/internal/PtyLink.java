@@ -2,6 +2,7 @@ package dev.flashgate.device.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -70,6 +71,8 @@ final class PtyLink implements SerialLink {
             while (b.hasRemaining()) {
                 out.write(b);
             }
+        } catch (ClosedChannelException e) {
+            throw new FlashgateException(ErrorCode.DEVICE_GONE, name + " is closed");
         } catch (IOException e) {
             throw new FlashgateException(ErrorCode.DEVICE_GONE, name + " disconnected: " + e.getMessage());
         }
