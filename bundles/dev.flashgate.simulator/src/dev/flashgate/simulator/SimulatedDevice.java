@@ -31,6 +31,12 @@ public interface SimulatedDevice extends AutoCloseable {
     String condition();
 
     /**
+     * Arms {@code faults} from now on, replacing those it had; byte thresholds count from now. A
+     * test bench uses it to let discovery identify the device first, then make the session fail.
+     */
+    void inject(Faults faults);
+
+    /**
      * Drops off the bus and comes back on new ports, as a device does when it reboots or switches
      * mode; blocks until the new ports exist.
      */

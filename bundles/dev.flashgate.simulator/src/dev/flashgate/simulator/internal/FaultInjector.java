@@ -22,18 +22,27 @@ final class FaultInjector {
         void cut(boolean powerLoss);
     }
 
-    private final Faults faults;
+    private volatile Faults faults;
     private final Cut cut;
     private final AtomicLong received = new AtomicLong();
     private final AtomicBoolean stalled = new AtomicBoolean();
     private final AtomicBoolean dropped = new AtomicBoolean();
     private final AtomicBoolean powerLost = new AtomicBoolean();
-    private final AtomicBoolean nakPending;
+    private final AtomicBoolean nakPending = new AtomicBoolean();
 
     FaultInjector(Faults faults, Cut cut) {
-        this.faults = faults;
         this.cut = cut;
-        this.nakPending = new AtomicBoolean(faults.nakNext());
+        arm(faults);
+    }
+
+    /** Replaces the faults; byte counts start again from zero, so thresholds count from now. */
+    synchronized void arm(Faults next) {
+        received.set(0);
+        stalled.set(false);
+        dropped.set(false);
+        powerLost.set(false);
+        nakPending.set(next.nakNext());
+        faults = next;
     }
 
     Faults faults() {

@@ -42,6 +42,11 @@ abstract class ZteDevice implements SimulatedDevice, AtResponder.Commands {
         return identity != null ? identity : command(command);
     }
 
+    @Override
+    public final void inject(Faults next) {
+        faults.arm(next);
+    }
+
     /** Drops off the bus from another thread (the caller may be the device's own port thread). */
     protected final void unplugLater() {
         Thread t = new Thread(this::close, "sim-" + model + "-" + serial + "-unplug");
