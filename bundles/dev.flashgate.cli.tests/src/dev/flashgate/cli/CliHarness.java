@@ -15,7 +15,9 @@ import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.Simulators;
+import dev.flashgate.upgrade.UpdateSessions;
 
 /** Runs Flashgate commands in this OSGi runtime with the services Declarative Services registered. */
 final class CliHarness {
@@ -34,9 +36,11 @@ final class CliHarness {
         BundleContext context = FrameworkUtil.getBundle(FlashgateCommands.class).getBundleContext();
         DeviceDiscovery discovery = service(context, DeviceDiscovery.class);
         Simulators simulators = service(context, Simulators.class);
+        UpdateSessions sessions = service(context, UpdateSessions.class);
+        SessionJournal journal = service(context, SessionJournal.class);
         this.template = new Services(service(context, PackageVerifier.class), service(context, TrustStore.class).inFolder(home.resolve("trust")),
                 service(context, PackageBuilder.class), service(context, PackageSigner.class), service(context, SigningKeys.class),
-                () -> discovery, () -> simulators, home, null);
+                () -> discovery, () -> simulators, () -> sessions, () -> journal, home, null);
     }
 
     static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {

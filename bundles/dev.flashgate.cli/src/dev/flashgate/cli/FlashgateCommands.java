@@ -17,7 +17,9 @@ import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.Simulators;
+import dev.flashgate.upgrade.UpdateSessions;
 import picocli.CommandLine;
 
 /** Flashgate's command line, wired by Declarative Services to the services it drives. */
@@ -31,6 +33,8 @@ public final class FlashgateCommands {
     private final SigningKeys keys;
     private final ComponentServiceObjects<DeviceDiscovery> discovery;
     private final ComponentServiceObjects<Simulators> simulators;
+    private final ComponentServiceObjects<UpdateSessions> sessions;
+    private final ComponentServiceObjects<SessionJournal> journal;
     private final Path home;
     private final String version;
 
@@ -38,7 +42,9 @@ public final class FlashgateCommands {
     public FlashgateCommands(@Reference PackageVerifier verifier, @Reference TrustStore trustStore,
             @Reference PackageBuilder builder, @Reference PackageSigner signer, @Reference SigningKeys keys,
             @Reference ComponentServiceObjects<DeviceDiscovery> discovery,
-            @Reference ComponentServiceObjects<Simulators> simulators, BundleContext context) {
+            @Reference ComponentServiceObjects<Simulators> simulators,
+            @Reference ComponentServiceObjects<UpdateSessions> sessions,
+            @Reference ComponentServiceObjects<SessionJournal> journal, BundleContext context) {
         this.verifier = verifier;
         this.trustStore = trustStore;
         this.builder = builder;
@@ -46,6 +52,8 @@ public final class FlashgateCommands {
         this.keys = keys;
         this.discovery = discovery;
         this.simulators = simulators;
+        this.sessions = sessions;
+        this.journal = journal;
         this.home = FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY));
         this.version = context.getBundle().getVersion().toString();
     }
@@ -53,7 +61,7 @@ public final class FlashgateCommands {
     /** Runs one command line; returns the exit status of the package format's table. */
     public int execute(String[] args, Terminal terminal) {
         Services services = new Services(verifier, trustStore, builder, signer, keys, discovery::getService,
-                simulators::getService, home, terminal);
+                simulators::getService, sessions::getService, journal::getService, home, terminal);
         CommandLine cli = commandLine(services, version);
         try {
             return cli.execute(args);

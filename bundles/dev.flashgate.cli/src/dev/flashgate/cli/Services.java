@@ -9,12 +9,14 @@ import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.Simulators;
+import dev.flashgate.upgrade.UpdateSessions;
 
 /**
  * The services and settings commands work with; handed to each command by the command factory.
- * Discovery and the simulators start threads and touch ports, so they are only activated by the
- * commands that use them.
+ * Discovery, the simulators, the session engine and the journal start threads, touch ports or
+ * open the database, so they are only activated by the commands that use them.
  */
 public record Services(
         PackageVerifier verifier,
@@ -24,10 +26,12 @@ public record Services(
         SigningKeys keys,
         Supplier<DeviceDiscovery> discovery,
         Supplier<Simulators> simulators,
+        Supplier<UpdateSessions> sessions,
+        Supplier<SessionJournal> journal,
         Path home,
         Terminal terminal) {
 
     Services withTerminal(Terminal other) {
-        return new Services(verifier, trustStore, builder, signer, keys, discovery, simulators, home, other);
+        return new Services(verifier, trustStore, builder, signer, keys, discovery, simulators, sessions, journal, home, other);
     }
 }

@@ -1,0 +1,181 @@
+package dev.flashgate.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.Device;
+import dev.flashgate.core.device.DeviceDiscovery;
+import dev.flashgate.core.session.SessionRecord;
+import dev.flashgate.core.session.SessionState;
+import dev.flashgate.upgrade.SessionOptions;
+import dev.flashgate.upgrade.SessionRequest;
+import dev.flashgate.upgrade.SessionStatus;
+import dev.flashgate.upgrade.UpdateSession;
+import dev.flashgate.upgrade.UpdateSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code flashgate flash PKG}: one whole update session with a live progress line. */
+@Command(name = "flash", mixinStandardHelpOptions = true,
+        description = "Update a device: verify the package, check it against the device, transfer, check on the device, "
+                + "activate, re-identify.")
+final class FlashCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "PKG", description = "The .fgp update package.")
+    Path pkg;
+
+    @Option(names = "--device", paramLabel = "IMEI", description = "The device to update, by IMEI.")
+    String imei;
+
+    @Option(names = "--port", paramLabel = "PATH", description = "A port of the device to update (repeatable: a device can have several).")
+    List<String> ports = new ArrayList<>();
+
+    @Option(names = "--allow-downgrade", description = "Allow a package with a lower versionCode than the device's (never a lower security version).")
+    boolean allowDowngrade;
+
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", description = "Watchdog: fail with DEVICE_STALLED when no data moves this long (default: ${DEFAULT-VALUE}).")
+    int stallSeconds = (int) SessionOptions.DEFAULTS.stallTimeout().toSeconds();
+
+    @Option(names = "--retries", paramLabel = "N", description = "Transfers retried after a dropped link (default: ${DEFAULT-VALUE}).")
+    int retries = SessionOptions.DEFAULTS.retries();
+
+    @Option(names = "--json", description = "Print the session's outcome as JSON.")
+    boolean json;
+
+    @Mixin
+    TrustOptions trust;
+
+    private final Services services;
+
+    FlashCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(pkg) || !Files.isReadable(pkg)) {
+            throw new FlashgateException(ErrorCode.USAGE, "cannot read " + pkg + ": not a readable file");
+        }
+        if (stallSeconds < 1 || retries < 0) {
+            throw new FlashgateException(ErrorCode.USAGE, "--stall-timeout must be at least 1 and --retries at least 0");
+        }
+        Device device = device(services.discovery().get());
+        UpdateSessions engine = services.sessions().get();
+        SessionOptions options = SessionOptions.DEFAULTS.withStallTimeout(Duration.ofSeconds(stallSeconds)).withRetries(retries);
+        UpdateSession session = engine.start(new SessionRequest(pkg.toAbsolutePath(), device.id(), trust.anchors(services.trustStore()),
+                allowDowngrade, options));
+        Thread cancelOnInterrupt = new Thread(() -> {
+            session.cancel();
+            try {
+                session.await(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flashgate-flash-cancel");
+        Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
+        try {
+            SessionStatus end = follow(session);
+            return report(session, end.record());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cancelOnInterrupt);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook runs
+            }
+        }
+    }
+
+    /** The device named by --device or --port, or the only one attached. */
+    private Device device(DeviceDiscovery discovery) throws FlashgateException {
+        ports.forEach(discovery::addPort);
+        discovery.rescan();
+        if (imei != null) {
+            return discovery.byImei(imei).filter(d -> d.presence() == Device.Presence.PRESENT)
+                    .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, "no device with IMEI " + imei + " is attached"));
+        }
+        if (!ports.isEmpty()) {
+            Set<String> ids = new LinkedHashSet<>();
+            Device found = null;
+            for (String port : ports) {
+                Optional<Device> d = discovery.byPort(port);
+                if (d.isEmpty()) {
+                    throw new FlashgateException(ErrorCode.DEVICE_GONE, "no device answers on " + port);
+                }
+                ids.add(d.get().id());
+                found = d.get();
+            }
+            if (ids.size() > 1) {
+                throw new FlashgateException(ErrorCode.USAGE, "the ports belong to different devices: " + ids);
+            }
+            return found;
+        }
+        List<Device> present = discovery.devices().stream().filter(d -> d.presence() == Device.Presence.PRESENT).toList();
+        if (present.size() != 1) {
+            throw new FlashgateException(ErrorCode.USAGE, present.isEmpty() ? "no device is attached"
+                    : present.size() + " devices are attached; name one with --device IMEI or --port PATH");
+        }
+        return present.get(0);
+    }
+
+    private SessionStatus follow(UpdateSession session) throws InterruptedException {
+        Terminal t = services.terminal();
+        int logged = 0;
+        boolean drawn = false;
+        while (true) {
+            SessionStatus s = session.await(Duration.ofMillis(200));
+            List<String> log = session.log();
+            if (log.size() < logged) {
+                logged = 0; // the log rolled over
+            }
+            for (String line : log.subList(logged, log.size())) {
+                if (drawn) {
+                    t.err().print("\r" + " ".repeat(79) + "\r");
+                    drawn = false;
+                }
+                t.err().println(line);
+            }
+            logged = log.size();
+            if (s.record().state().isFinal()) {
+                if (drawn) {
+                    t.err().print("\r" + " ".repeat(79) + "\r");
+                }
+                t.err().flush();
+                return s;
+            }
+            if (t.interactive()) {
+                t.err().print("\r" + SessionText.progressLine(s));
+                drawn = true;
+            }
+            t.err().flush();
+        }
+    }
+
+    private int report(UpdateSession session, SessionRecord r) {
+        Terminal t = services.terminal();
+        if (json) {
+            t.out().println(ReportJson.text(SessionText.json(r, session.log())));
+        } else if (r.state() == SessionState.SUCCEEDED) {
+            t.out().println("SUCCEEDED: " + r.model() + " " + r.imei() + " now runs " + r.version() + " (was " + r.revisionBefore()
+                    + "; session " + r.id() + ")");
+        } else {
+            ErrorText.print(t.err(), r.code(), r.detail());
+            if (r.condition() != null) {
+                t.err().println("  Device:     " + r.condition());
+            }
+            t.err().println("  Session:    " + r.id() + " (flashgate history --session " + r.id() + ")");
+        }
+        t.flush();
+        return r.state() == SessionState.SUCCEEDED ? 0 : r.code() == null ? ErrorCode.INTERNAL.exitStatus() : r.code().exitStatus();
+    }
+}
