@@ -28,6 +28,11 @@ public final class YmodemSender {
     public static final byte CRC_MODE = 'C';
     private static final byte PAD = 0x1A;
 
+    /** How often waits look at {@link #cancel()}. */
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** After a cancel, how long the receiver must stay silent before the sender stops answering it with CANs. */
+    private static final Duration ABORT_GRACE = Duration.ofSeconds(1);
+
     private final SerialLink link;
     private final Duration timeout;
     private final int retries;
@@ -108,10 +113,7 @@ public final class YmodemSender {
         packet[3 + length] = (byte) (crc >>> 8);
         packet[4 + length] = (byte) crc;
         for (int attempt = 0; attempt <= retries; attempt++) {
-            if (cancelled) {
-                abort();
-                throw new FlashgateException(ErrorCode.DEVICE_NAK, link.name() + ": transfer cancelled");
-            }
+            checkCancelled();
             link.write(packet);
             int answer = answer();
             if (answer == ACK) {
@@ -132,7 +134,9 @@ public final class YmodemSender {
         byte[] one = new byte[1];
         boolean sawCan = false;
         while (System.nanoTime() < deadline) {
-            if (link.read(one, 0, 1, Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))) == 0) {
+            checkCancelled();
+            long slice = Math.min(deadline - System.nanoTime(), POLL.toNanos());
+            if (link.read(one, 0, 1, Duration.ofNanos(Math.max(1, slice))) == 0) {
                 continue;
             }
             switch (one[0]) {
@@ -151,23 +155,47 @@ public final class YmodemSender {
         return -1;
     }
 
+    private void checkCancelled() throws FlashgateException {
+        if (cancelled) {
+            abort();
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, link.name() + ": transfer cancelled");
+        }
+    }
+
     private void awaitInvite() throws FlashgateException {
         long deadline = System.nanoTime() + timeout.multipliedBy(retries + 1L).toNanos();
         byte[] one = new byte[1];
         while (System.nanoTime() < deadline) {
-            if (cancelled) {
-                abort();
-                throw new FlashgateException(ErrorCode.DEVICE_NAK, link.name() + ": transfer cancelled");
-            }
-            if (link.read(one, 0, 1, Duration.ofMillis(200)) == 1 && one[0] == CRC_MODE) {
+            checkCancelled();
+            if (link.read(one, 0, 1, POLL) == 1 && one[0] == CRC_MODE) {
                 return;
             }
         }
         throw new FlashgateException(ErrorCode.DEVICE_STALLED, link.name() + ": the receiver did not ask for data (no 'C')");
     }
 
+    /**
+     * Cancels with the receiver. CANs that arrive in the middle of a block are taken for block data,
+     * so, as lrzsz does, the sender keeps answering a receiver that still asks for data (NAK, C) with
+     * CANs until it stops asking.
+     */
     private void abort() throws FlashgateException {
-        link.write(new byte[] {CAN, CAN, CAN, CAN, CAN});
+        byte[] cancel = {CAN, CAN, CAN, CAN, CAN};
+        link.write(cancel);
+        long giveUp = System.nanoTime() + ABORT_GRACE.multipliedBy(5).toNanos();
+        long quietUntil = System.nanoTime() + ABORT_GRACE.toNanos();
+        byte[] any = new byte[64];
+        while (System.nanoTime() < Math.min(quietUntil, giveUp)) {
+            int n = link.read(any, 0, any.length, POLL);
+            for (int i = 0; i < n; i++) {
+                // only a receiver still asking for data gets more CANs: echoes and text do not
+                if (any[i] == NAK || any[i] == CRC_MODE) {
+                    link.write(cancel);
+                    quietUntil = System.nanoTime() + ABORT_GRACE.toNanos();
+                    break;
+                }
+            }
+        }
     }
 
     /** CRC-16/XMODEM: polynomial 0x1021, initial value 0, no reflection. */

@@ -90,7 +90,10 @@ final class AtResponder implements Runnable {
         }
     }
 
-    private void answer(String command) throws FlashgateException {
+    private void answer(String line) throws FlashgateException {
+        // a modem's command parser syncs on "AT": line noise before it (e.g. an aborted transfer's tail) is dropped
+        int at = line.toUpperCase(Locale.ROOT).indexOf("AT");
+        String command = at > 0 ? line.substring(at) : line;
         String upper = command.toUpperCase(Locale.ROOT);
         Reply reply;
         if (upper.equals("ATE0") || upper.equals("ATE1")) {
