@@ -40,6 +40,14 @@ public interface UpgradeJob extends AutoCloseable {
      */
     DeviceCondition condition(SessionState state, FlashgateException failure);
 
+    /**
+     * Called from another thread when the operator cancels: stop the protocol politely (e.g. send
+     * the cancel sequence) so the running step ends soon. The engine closes the links a few seconds
+     * later if the step has not ended by then.
+     */
+    default void cancel() {
+    }
+
     @Override
     default void close() {
     }

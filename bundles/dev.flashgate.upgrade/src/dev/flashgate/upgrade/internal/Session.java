@@ -70,7 +70,7 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
     private volatile long lastProgressEvent;
     private int seq;
     private VerifiedPackage pkg;
-    private UpgradeJob job;
+    private volatile UpgradeJob job;
 
     Session(SessionEngine engine, SessionRequest request, SessionRecord record) {
         this.engine = engine;
@@ -297,6 +297,10 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
         }
         cancelled = true;
         log("cancel requested");
+        UpgradeJob running = job;
+        if (running != null) {
+            running.cancel();
+        }
         // give the plugin a moment to stop the protocol politely, then take the links away
         engine.schedule(() -> {
             if (ended.getCount() > 0) {

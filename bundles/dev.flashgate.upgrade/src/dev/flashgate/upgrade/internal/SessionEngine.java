@@ -66,7 +66,8 @@ public final class SessionEngine implements UpdateSessions {
     private final SerialLinks links;
     private final SessionJournal journal;
     private final Path home;
-    private final Clock clock = Clock.systemUTC();
+    /** Milliseconds: what every journal database keeps, so a record read back equals the one written. */
+    private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
     private final String station;
     private final AtomicInteger threadCount = new AtomicInteger();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "flashgate-session-" + threadCount.incrementAndGet()));

@@ -39,6 +39,7 @@ final class YmodemJob implements UpgradeJob {
     private AtChannel at;
     private String uploadedSha256;
     private boolean applyAnswered;
+    private volatile YmodemSender sender;
 
     YmodemJob(UpgradeContext context) throws FlashgateException {
         this.context = context;
@@ -98,14 +99,13 @@ final class YmodemJob implements UpgradeJob {
         }
         context.log("uploading " + image.path() + " (" + image.size() + " bytes) with YMODEM");
         YmodemSender sender = new YmodemSender(link, BLOCK_ANSWER, BLOCK_RETRIES);
+        this.sender = sender;
+        if (context.cancelled()) {
+            sender.cancel();
+        }
         String name = image.path().substring(image.path().lastIndexOf('/') + 1);
         try (InputStream data = context.pkg().open(image)) {
-            sender.send(name, image.size(), data, sent -> {
-                context.progress(sent, image.size());
-                if (context.cancelled()) {
-                    sender.cancel();
-                }
-            });
+            sender.send(name, image.size(), data, sent -> context.progress(sent, image.size()));
         } catch (IOException e) {
             throw new FlashgateException(ErrorCode.INTERNAL, "closing " + image.path() + ": " + e.getMessage(), e);
         }
@@ -171,6 +171,14 @@ final class YmodemJob implements UpgradeJob {
         }
         return DeviceCondition.recoverable("the apply was cut off; the A/B layout keeps " + was + " bootable: power-cycle the "
                 + "device and run the session again");
+    }
+
+    @Override
+    public void cancel() {
+        YmodemSender running = sender;
+        if (running != null) {
+            running.cancel();
+        }
     }
 
     @Override
