@@ -1,0 +1,209 @@
+package dev.flashgate.testkit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.Topics;
+import dev.flashgate.core.device.Device;
+import dev.flashgate.core.device.DeviceDiscovery;
+import dev.flashgate.core.pkg.KeyRequest;
+import dev.flashgate.core.pkg.PackRequest;
+import dev.flashgate.core.pkg.PackageBuilder;
+import dev.flashgate.core.pkg.PackageSigner;
+import dev.flashgate.core.pkg.SigningCredentials;
+import dev.flashgate.core.pkg.SigningKeys;
+import dev.flashgate.core.pkg.TrustAnchors;
+import dev.flashgate.core.session.SessionJournal;
+import dev.flashgate.simulator.SimulatedDevice;
+import dev.flashgate.simulator.Simulators;
+import dev.flashgate.upgrade.SessionOptions;
+import dev.flashgate.upgrade.SessionRequest;
+import dev.flashgate.upgrade.SessionStatus;
+import dev.flashgate.upgrade.UpdateSession;
+import dev.flashgate.upgrade.UpdateSessions;
+
+/**
+ * The bench a plugin is tested on: the running Flashgate services, a vendor CA of its own,
+ * simulated devices with fresh serials, and a record of the session events posted.
+ */
+public final class PluginBench implements AutoCloseable {
+
+    private final BundleContext context = FrameworkUtil.getBundle(PluginBench.class).getBundleContext();
+    private final Path dir;
+    private final SigningCredentials vendor;
+    private final SigningCredentials stranger;
+    private final TrustAnchors anchors;
+    private final Map<String, List<String>> states = new ConcurrentHashMap<>();
+    private final ServiceRegistration<EventHandler> handler;
+    private final List<SimulatedDevice> started = new ArrayList<>();
+    private final List<Thread> helpers = new ArrayList<>();
+
+    public PluginBench(Path dir) throws Exception {
+        this.dir = dir;
+        SigningKeys keys = service(SigningKeys.class);
+        SigningCredentials ca = keys.generate(new KeyRequest("CN=Contract kit CA", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), true, null));
+        vendor = keys.generate(new KeyRequest("CN=Contract kit vendor", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), false, ca));
+        SigningCredentials otherCa = keys.generate(new KeyRequest("CN=Someone else", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), true, null));
+        stranger = keys.generate(new KeyRequest("CN=Someone else's signer", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), false, otherCa));
+        anchors = new TrustAnchors(List.of(ca.certificate()), "contract kit CA");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, Topics.SESSION_ALL);
+        handler = context.registerService(EventHandler.class, event -> {
+            Object session = event.getProperty(Topics.KEY_SESSION);
+            Object state = event.getProperty(Topics.KEY_STATE);
+            if (session != null && state != null) {
+                states.computeIfAbsent(session.toString(), k -> Collections.synchronizedList(new ArrayList<>())).add(state.toString());
+            }
+        }, props);
+    }
+
+    public <T> T service(Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        T s = tracker.waitForService(TimeUnit.SECONDS.toMillis(20));
+        if (s == null) {
+            throw new IllegalStateException(type.getSimpleName() + " was not registered");
+        }
+        return s;
+    }
+
+    public UpdateSessions sessions() throws InterruptedException {
+        return service(UpdateSessions.class);
+    }
+
+    public SessionJournal journal() throws InterruptedException {
+        return service(SessionJournal.class);
+    }
+
+    /** A simulated device with a serial never used before, so it starts from its factory state. */
+    public SimulatedDevice start(String model) throws Exception {
+        String serial = "K" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFFL).toUpperCase();
+        SimulatedDevice device = service(Simulators.class).start(model, serial);
+        started.add(device);
+        return device;
+    }
+
+    /** Waits until discovery has identified the device as running its current revision. */
+    public Device discovered(SimulatedDevice device) throws Exception {
+        DeviceDiscovery discovery = service(DeviceDiscovery.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            Optional<Device> d = discovery.byImei(device.imei()).filter(x -> x.presence() == Device.Presence.PRESENT)
+                    .filter(x -> x.identity() != null && device.revision().equals(x.identity().revision()));
+            if (d.isPresent()) {
+                return d.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("discovery did not identify " + device.model() + " " + device.imei() + " on " + device.hostPorts());
+    }
+
+    /** Packs and signs a package; {@code trusted} false signs it with a certificate the bench's anchors do not trust. */
+    public Path pack(String name, Map<String, Object> fields, List<PackRequest.Source> files, boolean trusted) throws FlashgateException {
+        Path out = dir.resolve(name + ".fgp");
+        service0(PackageBuilder.class).pack(new PackRequest(null, fields, files, out, false));
+        service0(PackageSigner.class).sign(out, trusted ? vendor : stranger);
+        return out;
+    }
+
+    private <T> T service0(Class<T> type) {
+        try {
+            return service(type);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public SessionRequest request(Path pkg, Device device, SessionOptions options, boolean allowDowngrade) {
+        return new SessionRequest(pkg, device.id(), anchors, allowDowngrade, options);
+    }
+
+    /** Runs a session to its end. */
+    public SessionStatus run(SessionRequest request) throws Exception {
+        UpdateSession session = sessions().start(request);
+        SessionStatus end = session.await(Duration.ofSeconds(90));
+        if (!end.record().state().isFinal()) {
+            session.cancel();
+            throw new AssertionError("the session did not end within 90 s: " + end.record() + "\n" + String.join("\n", session.log()));
+        }
+        return end;
+    }
+
+    /** The session states posted as events, in the order they arrived; waits briefly for the last one. */
+    public List<String> events(String sessionId, String last) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            List<String> seen = states.getOrDefault(sessionId, List.of());
+            synchronized (seen) {
+                if (!seen.isEmpty() && seen.get(seen.size() - 1).equals(last)) {
+                    return List.copyOf(seen);
+                }
+            }
+            Thread.sleep(20);
+        }
+        return List.copyOf(states.getOrDefault(sessionId, List.of()));
+    }
+
+    /** Plays the technician: once the device has dropped off the bus, plugs it back in. */
+    public void replugWhenGone(SimulatedDevice device) {
+        Thread t = new Thread(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            try {
+                while (!device.hostPorts().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(300);
+                device.reenumerate();
+            } catch (Exception e) {
+                // the test sees the device missing
+            }
+        }, "bench-replug-" + device.serial());
+        t.setDaemon(true);
+        t.start();
+        helpers.add(t);
+    }
+
+    /** Plugs a device back in if it is off the bus, and waits until discovery knows it again. */
+    public Device powerBack(SimulatedDevice device) throws Exception {
+        if (device.hostPorts().isEmpty()) {
+            device.reenumerate();
+        }
+        return discovered(device);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Thread t : helpers) {
+            t.join(5000);
+        }
+        handler.unregister();
+        started.forEach(SimulatedDevice::close);
+        try (var files = Files.list(dir)) {
+            files.filter(p -> p.toString().endsWith(".fgp")).forEach(p -> p.toFile().delete());
+        }
+    }
+}
