@@ -57,7 +57,7 @@ public final class JdbcJournal implements SessionJournal {
     private final String url;
     private final Properties credentials = new Properties();
     private final Path home;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
     private Connection connection;
     /** Whether the tables exist and interrupted sessions were closed; done on first use. */
     private boolean prepared;
@@ -224,7 +224,7 @@ public final class JdbcJournal implements SessionJournal {
                 return d;
             }
         }
-        throw new SQLException("no JDBC driver for " + url + " is installed; install the driver bundle (it registers an "
+        throw new SQLException("no JDBC driver for " + redacted(url) + " is installed; install the driver bundle (it registers an "
                 + "org.osgi.service.jdbc.DataSourceFactory)");
     }
 
@@ -232,16 +232,16 @@ public final class JdbcJournal implements SessionJournal {
         try {
             Files.createDirectories(home);
             if (Files.getFileStore(home).getUsableSpace() < (1L << 20)) {
-                return new FlashgateException(ErrorCode.HOST_DISK_FULL, "the journal cannot be written: " + e.getMessage(), e);
+                return new FlashgateException(ErrorCode.HOST_DISK_FULL, "the journal cannot be written: " + redacted(String.valueOf(e.getMessage())), e);
             }
         } catch (IOException ignored) {
             // fall through to the database's own message
         }
-        return new FlashgateException(ErrorCode.INTERNAL, "journal " + redacted(url) + ": " + e.getMessage(), e);
+        return new FlashgateException(ErrorCode.INTERNAL, "journal " + redacted(url) + ": " + redacted(String.valueOf(e.getMessage())), e);
     }
 
     private static String redacted(String url) {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+        return url.replaceAll("(?i)(password=)[^;&\\s]*", "$1***");
     }
 
     private static void rollbackQuietly(Connection c) {
