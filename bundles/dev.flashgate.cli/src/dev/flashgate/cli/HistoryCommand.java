@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
@@ -82,7 +83,7 @@ final class HistoryCommand implements Callable<Integer> {
         for (String column : SessionText.COLUMNS) {
             schema.addColumn(column);
         }
-        CsvMapper mapper = new CsvMapper();
+        CsvMapper mapper = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
         if (csv.equals("-")) {
             write(mapper, schema.build(), sessions, t.out());
             t.out().flush();
@@ -104,7 +105,11 @@ final class HistoryCommand implements Callable<Integer> {
     private static void write(CsvMapper mapper, CsvSchema schema, List<SessionRecord> sessions, Writer out) throws IOException {
         try (SequenceWriter w = mapper.writerFor(String[].class).with(schema).writeValues(out)) {
             for (SessionRecord r : sessions) {
-                w.write(SessionText.row(r));
+                String[] row = SessionText.row(r);
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = row[i] == null ? "" : row[i];
+                }
+                w.write(row);
             }
         }
     }

@@ -1,0 +1,104 @@
+package dev.flashgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.flashgate.simulator.SimulatedDevice;
+
+/** {@code flash} and {@code history} as a technician uses them, on a simulated hotspot. */
+class FlashCommandTest {
+
+    @TempDir
+    Path home;
+
+    private CliHarness cli;
+    private Path ca;
+    private Path packages;
+
+    @BeforeEach
+    void demo() throws Exception {
+        cli = new CliHarness(home);
+        assertEquals(0, cli.run("demo").status());
+        ca = home.resolve("demo/demo-ca.pem");
+        packages = home.resolve("demo/packages");
+    }
+
+    private SimulatedDevice hotspot() throws Exception {
+        SimulatedDevice d = cli.simulators().start("HS920S", "F" + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1));
+        CliHarness.Result seen;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        do {
+            seen = cli.run("devices");
+        } while (!seen.out().contains(d.imei()) && System.nanoTime() < deadline);
+        return d;
+    }
+
+    @Test
+    void flashUpdatesTheDeviceAndHistoryShowsItAsTextJsonAndCsv() throws Exception {
+        SimulatedDevice device = hotspot();
+        CliHarness.Result flashed = cli.run("flash", packages.resolve("HS920S-FG_HS920S_A02.fgp"), "--device", device.imei(),
+                "--trust", ca);
+        assertEquals(0, flashed.status(), flashed.all());
+        assertTrue(flashed.out().contains("SUCCEEDED: HS920S " + device.imei() + " now runs FG_HS920S_A02 (was FG_HS920S_A01"),
+                flashed.out());
+        assertTrue(flashed.err().contains("re-identified IMEI " + device.imei()), flashed.err());
+        assertEquals("FG_HS920S_A02", device.revision());
+
+        CliHarness.Result text = cli.run("history", "--device", device.imei());
+        assertEquals(0, text.status());
+        assertTrue(text.out().lines().anyMatch(l -> l.contains("SUCCEEDED") && l.contains(device.imei())), text.out());
+
+        JsonNode json = new ObjectMapper().readTree(cli.run("history", "--device", device.imei(), "--json").out());
+        assertEquals(1, json.size());
+        assertEquals("SUCCEEDED", json.get(0).get("state").asText());
+        assertEquals("FG_HS920S_A01", json.get(0).get("revisionBefore").asText());
+        String id = json.get(0).get("id").asText();
+        JsonNode one = new ObjectMapper().readTree(cli.run("history", "--session", id, "--json").out());
+        assertEquals(8, one.get("transitions").size());
+
+        Path csv = home.resolve("export/history.csv");
+        Files.createDirectories(csv.getParent());
+        assertEquals(0, cli.run("history", "--device", device.imei(), "--csv", csv).status());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("id,started,ended,state"), lines.get(0));
+        assertTrue(lines.get(1).startsWith(id + ",") && lines.get(1).contains(device.imei()), lines.get(1));
+        try (var files = Files.list(csv.getParent())) {
+            assertEquals(1, files.count(), "no partial export left behind");
+        }
+    }
+
+    @Test
+    void aBrokenPackageNeverReachesTheDeviceAndTheExitStatusSaysWhy() throws Exception {
+        SimulatedDevice device = hotspot();
+        CliHarness.Result corrupted = cli.run("flash", packages.resolve("HS920S-FG_HS920S_A02-corrupted.fgp"), "--port",
+                device.hostPorts().get(0), "--trust", ca);
+        assertEquals(5, corrupted.status(), corrupted.all());
+        assertTrue(corrupted.err().contains("HASH_MISMATCH: images/hs920s.bin"), corrupted.err());
+        assertTrue(corrupted.err().contains("Device:     UNTOUCHED: nothing was sent to the device"), corrupted.err());
+        assertEquals("FG_HS920S_A01", device.revision());
+
+        CliHarness.Result untrusted = cli.run("flash", packages.resolve("HS920S-FG_HS920S_A02.fgp"), "--device", device.imei());
+        assertEquals(4, untrusted.status(), "the station's own trust store does not trust the demo CA:\n" + untrusted.all());
+
+        CliHarness.Result wrongModel = cli.run("flash", packages.resolve("MF833S-FG_MF833S_B07.fgp"), "--device", device.imei(),
+                "--trust", ca);
+        assertEquals(6, wrongModel.status(), wrongModel.all());
+        assertTrue(wrongModel.err().contains("NO_PLUGIN") || wrongModel.err().contains("INCOMPATIBLE_MODEL"), wrongModel.err());
+
+        assertEquals(8, cli.run("flash", packages.resolve("HS920S-FG_HS920S_A02.fgp"), "--device", "000000000000000").status());
+        assertEquals(2, cli.run("flash", home.resolve("missing.fgp")).status());
+    }
+}
