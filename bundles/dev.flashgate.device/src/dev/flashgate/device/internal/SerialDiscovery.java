@@ -58,6 +58,10 @@ public final class SerialDiscovery implements DeviceDiscovery {
     static final Path SYSTEM_BY_ID = Paths.get("/dev/serial/by-id");
     /** How often a port the table says speaks AT is asked before it counts as silent. */
     private static final int AT_PORT_ATTEMPTS = 3;
+    /** How often a port the table says speaks AT is asked again while it stays silent. */
+    private static final Duration SILENT_AT_RETRY = Duration.ofSeconds(3);
+    /** How soon a port that was busy is probed again. */
+    private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
 
     private final SerialLinks links;
     private final PortScanner scanner;
@@ -229,13 +233,25 @@ public final class SerialDiscovery implements DeviceDiscovery {
         synchronized (this) {
             probing.remove(port.path());
             notifyAll();
-            if (!ports.containsKey(port.path()) || vanished) {
+            if (!ports.containsKey(port.path())) {
+                return;
+            }
+            if (vanished) {
+                // still listed but could not be opened: another process (an update session) holds it; ask again
+                // later, without making rescan() wait for it
+                poller.schedule(() -> probes.submit(() -> probe(port)), BUSY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
             if (!modem && "at".equals(port.role()) && attempts.merge(port.path(), 1, Integer::sum) < AT_PORT_ATTEMPTS) {
                 // the table says this port speaks AT: a device just enumerated may not answer yet
                 probing.add(port.path());
                 poller.schedule(() -> probes.submit(() -> probe(port)), 1, TimeUnit.SECONDS);
+                return;
+            }
+            if (!modem && "at".equals(port.role())) {
+                // the table says it speaks AT: it is busy (booting, or stuck in a transfer); show it now, ask again later
+                attach(port, null);
+                poller.schedule(() -> probes.submit(() -> probe(port)), SILENT_AT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
             if (!modem) {
