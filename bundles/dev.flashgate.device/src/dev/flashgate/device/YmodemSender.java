@@ -180,10 +180,19 @@ public final class YmodemSender {
      * CANs until it stops asking.
      */
     private void abort() throws FlashgateException {
+        cancelReceiver(link, ABORT_GRACE);
+    }
+
+    /**
+     * Brings a receiver that may still be inside a transfer (one whose sender went away) back out of
+     * it: CANs, repeated whenever it asks for data again, until it has been quiet for {@code quiet}
+     * (a receiver waiting for the rest of a block asks again only after its block timeout).
+     */
+    public static void cancelReceiver(SerialLink link, Duration quiet) throws FlashgateException {
         byte[] cancel = {CAN, CAN, CAN, CAN, CAN};
         link.write(cancel);
-        long giveUp = System.nanoTime() + ABORT_GRACE.multipliedBy(5).toNanos();
-        long quietUntil = System.nanoTime() + ABORT_GRACE.toNanos();
+        long giveUp = System.nanoTime() + quiet.multipliedBy(5).toNanos();
+        long quietUntil = System.nanoTime() + quiet.toNanos();
         byte[] any = new byte[64];
         while (System.nanoTime() < Math.min(quietUntil, giveUp)) {
             int n = link.read(any, 0, any.length, POLL);
@@ -191,7 +200,7 @@ public final class YmodemSender {
                 // only a receiver still asking for data gets more CANs: echoes and text do not
                 if (any[i] == NAK || any[i] == CRC_MODE) {
                     link.write(cancel);
-                    quietUntil = System.nanoTime() + ABORT_GRACE.toNanos();
+                    quietUntil = System.nanoTime() + quiet.toNanos();
                     break;
                 }
             }

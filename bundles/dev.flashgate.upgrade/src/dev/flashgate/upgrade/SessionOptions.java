@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a session behaves. {@code stallTimeout}: no byte moving on an open link this long is
- * {@code DEVICE_STALLED}. {@code reconnectTimeout}: how long to wait for a device that dropped
+ * How a session behaves. {@code stallTimeout}: no byte moving on an open link this long, from
+ * PREPARING to the end of ACTIVATING, is {@code DEVICE_STALLED}. {@code reconnectTimeout}: how long to wait for a device that dropped
  * off or rebooted. {@code retries}: how often a transfer is retried after a dropped link.
  * {@code minHostDisk} / {@code minHostMemory}: bytes the station must have free.
  */

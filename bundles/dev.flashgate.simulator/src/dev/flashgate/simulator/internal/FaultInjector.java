@@ -55,6 +55,7 @@ final class FaultInjector {
     }
 
     private void afterReceiving(int n) throws FlashgateException {
+        Faults faults = this.faults;
         long total = received.addAndGet(n);
         if (faults.dropAfterBytes() >= 0 && total >= faults.dropAfterBytes() && dropped.compareAndSet(false, true)) {
             cut.cut(false);

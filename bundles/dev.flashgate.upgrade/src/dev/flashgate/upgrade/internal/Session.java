@@ -253,6 +253,10 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
 
     /** Called by the engine's watchdog tick. */
     void watch(long now) {
+        // preflight only reads, with each command's own timeout; the watchdog guards the steps that change the device
+        if (!record.state().touchesDevice()) {
+            return;
+        }
         if (!links.isEmpty() && now - lastActivity > options.stallTimeout().toNanos() && !stalled) {
             stalled = true;
             log("watchdog: no data moved for " + options.stallTimeout().toMillis() + " ms; closing the link");

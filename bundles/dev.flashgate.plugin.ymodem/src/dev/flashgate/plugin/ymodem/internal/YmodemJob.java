@@ -28,6 +28,9 @@ import dev.flashgate.upgrade.UpgradeJob;
 final class YmodemJob implements UpgradeJob {
 
     private static final Duration COMMAND = Duration.ofSeconds(5);
+    private static final Duration PROBE = Duration.ofMillis(800);
+    /** Longer than a receiver's block timeout, so one waiting for the rest of a block has asked again. */
+    private static final Duration STALE_TRANSFER_QUIET = Duration.ofMillis(3500);
     private static final Duration BLOCK_ANSWER = Duration.ofSeconds(10);
     private static final int BLOCK_RETRIES = 10;
     private static final Duration UPLOAD_RESULT = Duration.ofSeconds(15);
@@ -56,6 +59,7 @@ final class YmodemJob implements UpgradeJob {
     public DeviceFacts facts() throws FlashgateException {
         try (SerialLink l = context.open("at")) {
             AtChannel channel = new AtChannel(l);
+            commandMode(channel);
             AtResponse ati = expectOk(channel, "ATI");
             String imei = ati.value("IMEI:");
             if (imei == null) {
@@ -194,8 +198,30 @@ final class YmodemJob implements UpgradeJob {
         }
     }
 
+    /**
+     * A device whose last upload was cut off by the host (a crash, a pulled cable) may still sit in
+     * its YMODEM receive, deaf to AT. If a plain AT goes unanswered, cancel that transfer first.
+     */
+    private void commandMode(AtChannel channel) throws FlashgateException {
+        try {
+            expectOk(channel, "AT", PROBE);
+            return;
+        } catch (FlashgateException e) {
+            if (e.code() != ErrorCode.DEVICE_STALLED) {
+                throw e;
+            }
+        }
+        context.log("the device does not answer AT; cancelling a transfer it may still be in");
+        YmodemSender.cancelReceiver(channel.link(), STALE_TRANSFER_QUIET);
+        expectOk(channel, "AT");
+    }
+
     private static AtResponse expectOk(AtChannel channel, String command) throws FlashgateException {
-        AtResponse r = channel.command(command, COMMAND);
+        return expectOk(channel, command, COMMAND);
+    }
+
+    private static AtResponse expectOk(AtChannel channel, String command, Duration timeout) throws FlashgateException {
+        AtResponse r = channel.command(command, timeout);
         if (!r.ok()) {
             throw new FlashgateException(ErrorCode.DEVICE_NAK, command + " answered " + r.result());
         }
