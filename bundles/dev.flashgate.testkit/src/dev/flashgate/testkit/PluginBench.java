@@ -1,8 +1,11 @@
 package dev.flashgate.testkit;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Dictionary;
@@ -46,6 +49,9 @@ import dev.flashgate.upgrade.UpdateSessions;
  * simulated devices with fresh serials, and a record of the session events posted.
  */
 public final class PluginBench implements AutoCloseable {
+
+    /** A device left inside a transfer answers again only when its receiver gives up (30 s on the simulators). */
+    private static final Duration DISCOVERY_PATIENCE = Duration.ofSeconds(45);
 
     private final BundleContext context = FrameworkUtil.getBundle(PluginBench.class).getBundleContext();
     private final Path dir;
@@ -105,16 +111,49 @@ public final class PluginBench implements AutoCloseable {
     /** Waits until discovery has identified the device as running its current revision. */
     public Device discovered(SimulatedDevice device) throws Exception {
         DeviceDiscovery discovery = service(DeviceDiscovery.class);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + DISCOVERY_PATIENCE.toNanos();
         while (System.nanoTime() < deadline) {
+            List<String> current = device.hostPorts().stream().map(PluginBench::realPath).toList();
+            Instant plugged = pluggedIn(device);
             Optional<Device> d = discovery.byImei(device.imei()).filter(x -> x.presence() == Device.Presence.PRESENT)
-                    .filter(x -> x.identity() != null && device.revision().equals(x.identity().revision()));
+                    .filter(x -> x.identity() != null && device.revision().equals(x.identity().revision()))
+                    .filter(x -> !current.isEmpty() && x.ports().stream().map(p -> p.path()).toList().containsAll(current))
+                    .filter(x -> !x.lastSeen().isBefore(plugged));
             if (d.isPresent()) {
                 return d.get();
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("discovery did not identify " + device.model() + " " + device.imei() + " on " + device.hostPorts());
+        throw new AssertionError("discovery did not identify " + device.model() + " " + device.imei() + " running "
+                + device.revision() + " on " + device.hostPorts().stream().map(PluginBench::realPath).toList() + "; it shows "
+                + discovery.devices());
+    }
+
+    /**
+     * When the device's ports were last plugged in (its by-id links were made then): a discovery
+     * record older than that describes the ports it had before (pty numbers are reused).
+     */
+    private static Instant pluggedIn(SimulatedDevice device) {
+        Instant newest = Instant.EPOCH;
+        for (String port : device.hostPorts()) {
+            try {
+                Instant made = Files.readAttributes(Path.of(port), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                        .lastModifiedTime().toInstant();
+                newest = made.isAfter(newest) ? made : newest;
+            } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+                // an in-memory port has no link: its record is always current
+            }
+        }
+        return newest;
+    }
+
+    /** The node a by-id link points to now (discovery knows ports by node), or the path itself. */
+    private static String realPath(String path) {
+        try {
+            return Path.of(path).toRealPath().toString();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            return path;
+        }
     }
 
     /** Packs and signs a package; {@code trusted} false signs it with a certificate the bench's anchors do not trust. */

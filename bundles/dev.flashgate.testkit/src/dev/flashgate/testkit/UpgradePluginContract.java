@@ -280,6 +280,8 @@ public abstract class UpgradePluginContract {
                 ErrorCode.INCOMPATIBLE_MODEL, SessionState.PREFLIGHT);
         assertRefused(found, pkg("FG_X_K13", 500, 5, Map.of("target.hardwareRevisions", List.of("Z9")), true),
                 ErrorCode.INCOMPATIBLE_HARDWARE, SessionState.PREFLIGHT);
+        assertRefused(found, pkg("FG_X_K17", 500, 5, Map.of("target.chipset", "NO-SUCH-CHIPSET"), true),
+                ErrorCode.INCOMPATIBLE_CHIPSET, SessionState.PREFLIGHT);
         assertRefused(found, pkg("FG_X_K14", 500, 5, Map.of("expires", "2020-01-01T00:00:00Z"), true),
                 ErrorCode.PACKAGE_EXPIRED, SessionState.PREFLIGHT);
         assertRefused(found, pkg("FG_X_K15", 500, 5, Map.of(), false), ErrorCode.SIG_UNTRUSTED, SessionState.VERIFYING);
@@ -290,6 +292,18 @@ public abstract class UpgradePluginContract {
         assertTrue(List.of(ErrorCode.HASH_MISMATCH, ErrorCode.PKG_NOT_ZIP, ErrorCode.SIG_INVALID).contains(t.record().code()),
                 t.record()::toString);
         assertEquals(before, device.revision());
+    }
+
+    @Test
+    void preflightRefusesWhenTheStationLacksDiskOrMemory() throws Exception {
+        SimulatedDevice device = bench.start(model());
+        Device found = bench.discovered(device);
+        Path pkg = pkg("FG_" + model() + "_K18", 500, 5);
+        SessionStatus disk = bench.run(bench.request(pkg, found, OPTIONS.withHostMinimums(Long.MAX_VALUE, 0), false));
+        assertOutcome(disk, SessionState.FAILED, ErrorCode.HOST_DISK_FULL);
+        SessionStatus memory = bench.run(bench.request(pkg, found, OPTIONS.withHostMinimums(0, Long.MAX_VALUE), false));
+        assertOutcome(memory, SessionState.FAILED, ErrorCode.HOST_LOW_MEMORY);
+        assertEquals(DeviceCondition.Kind.UNTOUCHED, memory.record().condition().kind());
     }
 
     @Test
