@@ -87,6 +87,8 @@ class CommandLineTest {
                 "the embedded default shows a simulated hotspot discovered and identified:\n" + demo.out());
         assertTrue(demo.out().lines().anyMatch(l -> l.startsWith("PRESENT  MF833S") && l.contains("diag=") && l.contains("at=")),
                 "and a simulated modem with its DIAG and AT ports:\n" + demo.out());
+        assertTrue(demo.out().contains("SUCCEEDED: HS920S") && demo.out().contains("now runs FG_HS920S_A02"),
+                "the embedded default updates the simulated hotspot:\n" + demo.out());
         assertTrue(cli.run("trust", "list").out().contains("no trust anchors"), "the demo CA must never enter the trust store");
         CliHarness.Result plain = cli.run("verify", home.resolve("demo/packages/MF833S-FG_MF833S_B07.fgp"));
         assertEquals(4, plain.status(), plain.all());

@@ -26,19 +26,24 @@ import dev.flashgate.core.pkg.ProgressListener;
 import dev.flashgate.core.pkg.SigningCredentials;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.VerificationReport;
+import dev.flashgate.core.session.SessionRecord;
+import dev.flashgate.core.session.SessionState;
 import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.Simulators;
+import dev.flashgate.upgrade.SessionOptions;
+import dev.flashgate.upgrade.SessionRequest;
+import dev.flashgate.upgrade.UpdateSession;
 import picocli.CommandLine.Command;
 
 /**
  * {@code flashgate demo}: the embedded default. Creates (once) a clearly labelled demo CA, a
  * demo vendor key and signed sample packages for the simulated devices under
- * {@code <home>/demo}, then verifies and inspects them, trusting the demo CA for this command
- * only; it is never added to the station's trust store.
+ * {@code <home>/demo}, then verifies and inspects them and updates the simulated hotspot with its
+ * sample, trusting the demo CA for this command only; it is never added to the station's trust store.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Verify and inspect the sample packages, trusting the demo CA for this command only.")
+        description = "Verify and inspect the sample packages and update a simulated hotspot, trusting the demo CA for this command only.")
 final class DemoCommand implements Callable<Integer> {
 
     /** Bumped when the sample packages change, so existing homes get the new ones. */
@@ -67,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         demoOnly = new TrustAnchors(demoOnly.certificates(), "the demo CA " + samples.ca() + " (trusted for this demo only)");
         t.out().println("Flashgate embedded default: simulated devices, and sample packages in " + samples.folder());
         t.out().println();
-        showSimulatedDevices(t);
+        List<SimulatedDevice> devices = showSimulatedDevices(t);
         t.out().println("Trusting only " + demoOnly.origin() + ".");
         t.out().println();
         boolean asExpected = true;
@@ -88,17 +93,48 @@ final class DemoCommand implements Callable<Integer> {
         ReportText.inspect(t.out(), services.verifier().inspect(samples.modemPackage(), demoOnly,
                 ProgressListener.NONE));
         t.out().println();
+        if (!devices.isEmpty()) {
+            asExpected &= flash(t, devices.get(0), samples.hotspotPackage(), demoOnly);
+        }
         t.out().printf("Try: flashgate inspect %s --trust %s%n", samples.tamperedPackage(), samples.ca());
+        t.out().printf("     flashgate history        (every session, with the states it went through)%n");
         t.out().printf("     flashgate verify %s        (the station trust store does not trust the demo CA)%n",
                 samples.modemPackage());
         return asExpected ? 0 : ErrorCode.INTERNAL.exitStatus();
     }
 
+    /** Updates the simulated hotspot with the sample package: a whole session, as {@code flashgate flash} runs it. */
+    private boolean flash(Terminal t, SimulatedDevice hotspot, Path pkg, TrustAnchors anchors) {
+        t.out().println("Updating the simulated hotspot with the sample package (flashgate flash):");
+        try {
+            Device device = services.discovery().get().byImei(hotspot.imei())
+                    .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, "the simulated hotspot was not discovered"));
+            UpdateSession session = services.sessions().get().start(new SessionRequest(pkg, device.id(), anchors, false,
+                    SessionOptions.DEFAULTS));
+            SessionRecord r = session.await(Duration.ofMinutes(2)).record();
+            session.log().forEach(line -> t.out().println("  " + line));
+            if (r.state() == SessionState.SUCCEEDED) {
+                t.out().println("SUCCEEDED: " + r.model() + " " + r.imei() + " now runs " + r.version() + " (was "
+                        + r.revisionBefore() + ")");
+            } else {
+                ErrorText.print(t.out(), r.code() == null ? ErrorCode.INTERNAL : r.code(), r.detail());
+            }
+            t.out().println();
+            return r.state() == SessionState.SUCCEEDED;
+        } catch (FlashgateException e) {
+            ErrorText.print(t.out(), e.code(), e.detail());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Plugs in a simulated hotspot and a simulated modem and shows them discovered and identified. */
-    private void showSimulatedDevices(Terminal t) {
+    private List<SimulatedDevice> showSimulatedDevices(Terminal t) {
+        List<SimulatedDevice> devices = new ArrayList<>();
         try {
             Simulators simulators = services.simulators().get();
-            List<SimulatedDevice> devices = new ArrayList<>();
             devices.add(simulators.start("HS920S", "DEMO0001"));
             devices.add(simulators.start("MF833S", "DEMO0002"));
             DeviceDiscovery discovery = services.discovery().get();
@@ -109,8 +145,10 @@ final class DemoCommand implements Callable<Integer> {
                     .filter(d -> d.presence() == Device.Presence.PRESENT).toList());
         } catch (Exception e) {
             t.out().println("Simulated devices could not be started here: " + e.getMessage());
+            devices.clear();
         }
         t.out().println();
+        return devices;
     }
 
     /** Creates the demo CA, vendor key and sample packages unless they already exist and are valid. */
