@@ -53,6 +53,8 @@ public final class JdbcJournal implements SessionJournal {
     public static final String URL_PROPERTY = "flashgate.history.url";
     public static final String USER_PROPERTY = "flashgate.history.user";
     public static final String PASSWORD_PROPERTY = "flashgate.history.password";
+    /** The password is better kept out of command lines: the launcher's environment can carry it. */
+    public static final String PASSWORD_ENVIRONMENT = "FLASHGATE_HISTORY_PASSWORD";
 
     private final String url;
     private final Properties credentials = new Properties();
@@ -69,7 +71,8 @@ public final class JdbcJournal implements SessionJournal {
     @Activate
     public JdbcJournal(BundleContext context) {
         this(FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY)), context.getProperty(URL_PROPERTY),
-                context.getProperty(USER_PROPERTY), context.getProperty(PASSWORD_PROPERTY));
+                context.getProperty(USER_PROPERTY), context.getProperty(PASSWORD_PROPERTY) != null
+                        ? context.getProperty(PASSWORD_PROPERTY) : System.getenv(PASSWORD_ENVIRONMENT));
     }
 
     /** A journal at {@code url}, or in H2 under {@code home} when {@code url} is null or blank. */
