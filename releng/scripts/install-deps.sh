@@ -3,7 +3,7 @@
 # Tests that need a missing tool skip themselves, so a developer without root still gets a run.
 set -euo pipefail
 
-packages=(openssl zip unzip util-linux socat lrzsz python3)
+packages=(openssl zip unzip util-linux socat lrzsz python3 postgresql)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -109,7 +109,7 @@ class JdbcJournalTest {
         JdbcJournal journal = new JdbcJournal(home, "jdbc:nosuchdb://localhost/x?password=secret", null, null);
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.flashgate.core.FlashgateException.class,
                 () -> journal.sessions(null, 1));
-        assertEquals(ErrorCode.INTERNAL, e.code());
+        assertEquals(ErrorCode.USAGE, e.code());
         assertTrue(e.detail().contains("no JDBC driver") && !e.detail().contains("secret"), e.detail());
     }
 }

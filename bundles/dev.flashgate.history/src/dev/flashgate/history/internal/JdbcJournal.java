@@ -227,11 +227,23 @@ public final class JdbcJournal implements SessionJournal {
                 return d;
             }
         }
-        throw new SQLException("no JDBC driver for " + redacted(url) + " is installed; install the driver bundle (it registers an "
-                + "org.osgi.service.jdbc.DataSourceFactory)");
+        throw new NoDriver("no JDBC driver for " + redacted(url) + " is installed; install the driver bundle (it registers an "
+                + "org.osgi.service.jdbc.DataSourceFactory) or correct " + URL_PROPERTY);
+    }
+
+    /** The URL names a database no installed driver speaks: a setting to correct, not a bug. */
+    private static final class NoDriver extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        NoDriver(String message) {
+            super(message);
+        }
     }
 
     private FlashgateException failure(SQLException e) {
+        if (e instanceof NoDriver) {
+            return new FlashgateException(ErrorCode.USAGE, "journal: " + e.getMessage(), e);
+        }
         try {
             Files.createDirectories(home);
             if (Files.getFileStore(home).getUsableSpace() < (1L << 20)) {
