@@ -176,24 +176,22 @@ public abstract class UpgradePluginContract {
 
     @Test
     void aRefusedCommandIsADeviceNakAndLeavesTheDeviceUntouched() throws Exception {
-        SimulatedDevice device = bench.start(model());
-        Device found = bench.discovered(device);
-        String before = device.revision();
-        device.inject(Faults.parse(List.of("nak-next")));
-        SessionStatus s = flash(pkg("FG_" + model() + "_K05", 500, 5), found);
-        assertOutcome(s, SessionState.FAILED, ErrorCode.DEVICE_NAK);
-        assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind());
-        assertEquals(before, device.revision());
+        assertRefusedUntouched("nak-next", "FG_" + model() + "_K05", ErrorCode.DEVICE_NAK);
     }
 
     @Test
     void fullStorageIsRefusedBeforeAnythingIsWritten() throws Exception {
+        assertRefusedUntouched("storage-full", "FG_" + model() + "_K06", ErrorCode.DEVICE_STORAGE_FULL);
+    }
+
+    /** With {@code fault} armed, a session for {@code version} fails with {@code code} and the device is as it was. */
+    private void assertRefusedUntouched(String fault, String version, ErrorCode code) throws Exception {
         SimulatedDevice device = bench.start(model());
         Device found = bench.discovered(device);
         String before = device.revision();
-        device.inject(Faults.parse(List.of("storage-full")));
-        SessionStatus s = flash(pkg("FG_" + model() + "_K06", 500, 5), found);
-        assertOutcome(s, SessionState.FAILED, ErrorCode.DEVICE_STORAGE_FULL);
+        device.inject(Faults.parse(List.of(fault)));
+        SessionStatus s = flash(pkg(version, 500, 5), found);
+        assertOutcome(s, SessionState.FAILED, code);
         assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind());
         assertEquals(before, device.revision());
     }

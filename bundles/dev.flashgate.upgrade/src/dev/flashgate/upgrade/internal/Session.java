@@ -15,8 +15,6 @@ import java.util.ArrayDeque;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -46,7 +44,7 @@ import dev.flashgate.upgrade.UpgradePlugin;
  * transfer after a dropped link, then activation and re-identification by IMEI. Each state is
  * journaled before its work starts and posted as an event.
  */
-final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watcher, Runnable {
+final class Session implements UpdateSession, UpgradeContext, Runnable {
 
     private static final Duration PORT_BUSY_WAIT = Duration.ofSeconds(3);
     private static final int MAX_LOG_LINES = 500;
@@ -55,7 +53,7 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
     private final SessionEngine engine;
     private final SessionRequest request;
     private final SessionOptions options;
-    private final Set<WatchedLink> links = ConcurrentHashMap.newKeySet();
+    private final SessionLinks links = new SessionLinks();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final ArrayDeque<String> log = new ArrayDeque<>();
 
@@ -63,7 +61,6 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
     private volatile Device device;
     private volatile boolean cancelled;
     private volatile boolean stalled;
-    private volatile long lastActivity = System.nanoTime();
     private volatile long done;
     private volatile long total;
     private volatile long stepStartNanos;
@@ -257,7 +254,7 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
         if (!record.state().touchesDevice()) {
             return;
         }
-        if (!links.isEmpty() && now - lastActivity > options.stallTimeout().toNanos() && !stalled) {
+        if (links.idle(now, options.stallTimeout()) && !stalled) {
             stalled = true;
             log("watchdog: no data moved for " + options.stallTimeout().toMillis() + " ms; closing the link");
             closeLinks();
@@ -265,9 +262,7 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
     }
 
     private void closeLinks() {
-        for (WatchedLink link : List.copyOf(links)) {
-            link.close();
-        }
+        links.closeAll();
     }
 
     private static String describe(Device d) {
@@ -345,10 +340,7 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
             PortInfo port = now.port(role).orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE,
                     describe(now) + " has no " + role + " port now"));
             try {
-                WatchedLink link = new WatchedLink(engine.links().open(port.path()), this);
-                lastActivity = System.nanoTime();
-                links.add(link);
-                return link;
+                return links.open(engine.links(), port.path());
             } catch (FlashgateException e) {
                 // discovery may be probing the port this very moment
                 if (System.nanoTime() > deadline) {
@@ -391,7 +383,7 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
         }
         done = doneBytes;
         total = totalBytes;
-        lastActivity = now;
+        links.touch();
         if (now - lastProgressEvent > PROGRESS_EVENT_NANOS || doneBytes == totalBytes) {
             lastProgressEvent = now;
             engine.postProgress(this, doneBytes, totalBytes);
@@ -424,18 +416,6 @@ final class Session implements UpdateSession, UpgradeContext, WatchedLink.Watche
     @Override
     public SessionOptions options() {
         return options;
-    }
-
-    // WatchedLink.Watcher
-
-    @Override
-    public void moved() {
-        lastActivity = System.nanoTime();
-    }
-
-    @Override
-    public void closed(WatchedLink link) {
-        links.remove(link);
     }
 
     SessionRecord record() {
