@@ -133,7 +133,7 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
         closeLinks();
         String imei = facts.imei() != null ? facts.imei() : device.identity() != null ? device.identity().imei() : null;
         record = record.withDevice(device.id(), imei, facts.model(), facts.revision());
-        Preflight.Context station = engine.context(imei, facts.revision());
+        Preflight.Context station = engine.context(imei, facts.revision(), options.minHostMemory());
         List<String> notes = Preflight.check(m, device, facts, station, options, request.allowDowngrade(), job.requiredStorage(),
                 engine.clock().instant());
         notes.forEach(this::log);

@@ -162,8 +162,13 @@ public final class SessionEngine implements UpdateSessions {
         notifyAll();
     }
 
+    private static long heapAvailable() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
     /** What preflight needs to know of the station and the journal. */
-    Preflight.Context context(String imei, String revision) throws FlashgateException {
+    Preflight.Context context(String imei, String revision, long minimumMemory) throws FlashgateException {
         long disk;
         try {
             Files.createDirectories(home);
@@ -171,8 +176,12 @@ public final class SessionEngine implements UpdateSessions {
         } catch (IOException e) {
             throw new FlashgateException(ErrorCode.HOST_DISK_FULL, "cannot use " + home + ": " + e.getMessage(), e);
         }
-        Runtime rt = Runtime.getRuntime();
-        long memory = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long memory = heapAvailable();
+        if (memory < minimumMemory) {
+            // what looks used may be garbage not yet collected: ask once for a collection before refusing
+            System.gc();
+            memory = heapAvailable();
+        }
         long installed = imei == null ? -1 : journal.installedSecurityVersion(imei).orElse(-1);
         OptionalLong code = revision == null ? OptionalLong.empty() : journal.versionCodeOf(revision);
         return new Preflight.Context(disk, memory, installed, code);
