@@ -1,0 +1,123 @@
+package dev.flashgate.plugin.firehose.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.device.MemoryLink;
+
+/** What a broken or hostile device sends must end in a typed error, quickly, never a hang or a crash. */
+class HostileDeviceTest {
+
+    private static final byte[] PROGRAMMER = new byte[4096];
+
+    private static byte[] hello() {
+        return SaharaHost.packet(SaharaHost.HELLO, 2, 1, 0x400, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    private static FlashgateException sahara(byte[]... fromDevice) throws Exception {
+        MemoryLink[] line = MemoryLink.pair("edl");
+        SaharaHost host = new SaharaHost(line[0], Duration.ofMillis(300));
+        Thread device = new Thread(() -> {
+            try {
+                Thread.sleep(50); // after the host dropped what was queued before it listened
+                for (byte[] b : fromDevice) {
+                    line[1].write(b);
+                }
+            } catch (Exception e) {
+                // the host gave up first
+            }
+        });
+        device.start();
+        FlashgateException e = assertThrows(FlashgateException.class, () -> host.upload(PROGRAMMER, n -> { }));
+        device.join();
+        return e;
+    }
+
+    @Test
+    void saharaRefusesLengthsItCannotTrust() throws Exception {
+        byte[] huge = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(SaharaHost.HELLO).putInt(-1).array();
+        assertEquals(ErrorCode.DEVICE_NAK, sahara(huge).code());
+        byte[] shortHello = SaharaHost.packet(SaharaHost.HELLO, 2, 1);
+        assertEquals(ErrorCode.DEVICE_NAK, sahara(shortHello).code());
+    }
+
+    @Test
+    void saharaNeverServesBytesBeyondTheProgrammer() throws Exception {
+        FlashgateException beyond = sahara(hello(), SaharaHost.packet(SaharaHost.READ_DATA, 13, 4000, 200));
+        assertEquals(ErrorCode.DEVICE_NAK, beyond.code());
+        assertTrue(beyond.detail().contains("200 bytes at 4000"), beyond.detail());
+        ByteBuffer read64 = ByteBuffer.allocate(0x20).order(ByteOrder.LITTLE_ENDIAN).putInt(SaharaHost.READ_DATA_64).putInt(0x20)
+                .putLong(13).putLong(Long.MAX_VALUE - 10).putLong(100);
+        assertEquals(ErrorCode.DEVICE_NAK, sahara(hello(), read64.array()).code());
+        assertEquals(ErrorCode.DEVICE_NAK, sahara(hello(), SaharaHost.packet(SaharaHost.READ_DATA, 7, 0, 16)).code(),
+                "only the programmer image is served");
+    }
+
+    @Test
+    void saharaSaysWhenTheProgrammerIsRefusedOrTheDeviceFallsSilent() throws Exception {
+        FlashgateException refused = sahara(hello(), SaharaHost.packet(SaharaHost.END_OF_IMAGE_TX, 13, 0x0D));
+        assertEquals(ErrorCode.DEVICE_NAK, refused.code());
+        assertTrue(refused.detail().contains("authentication failed"), refused.detail());
+        assertEquals(ErrorCode.DEVICE_STALLED, sahara().code());
+        assertEquals(ErrorCode.DEVICE_STALLED, sahara(hello()).code());
+        assertEquals(ErrorCode.DEVICE_NAK, sahara(hello(), SaharaHost.packet(0x99)).code());
+    }
+
+    private static FlashgateException firehose(String fromDevice) throws Exception {
+        MemoryLink[] line = MemoryLink.pair("edl");
+        line[1].write(fromDevice.getBytes(StandardCharsets.UTF_8));
+        FirehoseHost host = new FirehoseHost(line[0], Duration.ofMillis(300), s -> { });
+        return assertThrows(FlashgateException.class, () -> host.configure(1 << 20));
+    }
+
+    @Test
+    void firehoseRefusesDocumentsItCannotTrust() throws Exception {
+        assertEquals(ErrorCode.DEVICE_NAK, firehose("<?xml version=\"1.0\" ?><data>" + "x".repeat(70_000)).code());
+        FlashgateException xxe = firehose("<?xml version=\"1.0\"?><!DOCTYPE data [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + "<data><response value=\"&x;\"/></data>");
+        assertEquals(ErrorCode.DEVICE_NAK, xxe.code());
+        assertEquals(ErrorCode.DEVICE_NAK, firehose("<?xml version=\"1.0\" ?><data><response value=\"MAYBE\"/></data>").code());
+        assertEquals(ErrorCode.DEVICE_NAK, firehose("<?xml version=\"1.0\" ?><data><response value=</data>").code());
+        assertEquals(ErrorCode.DEVICE_STALLED, firehose("<?xml version=\"1.0\" ?><data><log value=\"working\"/>").code());
+        assertEquals(ErrorCode.DEVICE_NAK, firehose("<?xml version=\"1.0\" ?><data><response value=\"NAK\" "
+                + "MaxPayloadSizeToTargetInBytesSupported=\"-5\"/></data>").code(), "a NAK without a usable size ends it");
+    }
+
+    @Test
+    void layoutsAreReadStrictly() throws Exception {
+        RawProgram ok = RawProgram.parse(("""
+                <?xml version="1.0" ?>
+                <data>
+                  <!-- placeholders without a file are skipped -->
+                  <program SECTOR_SIZE_IN_BYTES="2048" filename="" label="sbl" num_partition_sectors="1024" start_sector="0"/>
+                  <erase SECTOR_SIZE_IN_BYTES="2048" label="system" num_partition_sectors="64" physical_partition_number="0" start_sector="39168"/>
+                  <program SECTOR_SIZE_IN_BYTES="2048" filename="images/modem.ubi" label="modem" num_partition_sectors="1536" physical_partition_number="0" start_sector="8448"/>
+                </data>
+                """).getBytes(StandardCharsets.UTF_8), "rawprogram_nand.xml");
+        assertEquals(1, ok.programs().size());
+        assertEquals(new Range(8448, 1536, 2048), ok.programs().get(0).range());
+        assertEquals("images/modem.ubi", ok.programs().get(0).filename());
+        assertEquals(1, ok.erases().size());
+        for (String bad : new String[] {
+            "<data><program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"a\" num_partition_sectors=\"-1\" start_sector=\"0\"/></data>",
+            "<data><program SECTOR_SIZE_IN_BYTES=\"0\" filename=\"a\" num_partition_sectors=\"1\" start_sector=\"0\"/></data>",
+            "<data><program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"a\" num_partition_sectors=\"1\" start_sector=\"0\" "
+                + "physical_partition_number=\"3\"/></data>",
+            "<data><patch/></data>", "<data></data>", "<layout/>", "<data><program",
+            "<!DOCTYPE data [<!ENTITY e \"x\">]><data/>"}) {
+            FlashgateException e = assertThrows(FlashgateException.class,
+                    () -> RawProgram.parse(bad.getBytes(StandardCharsets.UTF_8), "bad.xml"), bad);
+            assertEquals(ErrorCode.MANIFEST_INVALID, e.code(), bad);
+        }
+    }
+}

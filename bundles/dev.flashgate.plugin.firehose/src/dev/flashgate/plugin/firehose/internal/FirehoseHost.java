@@ -1,0 +1,233 @@
+package dev.flashgate.plugin.firehose.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.SerialLink;
+
+/**
+ * The host side of Firehose: XML commands, each answered by {@code <log/>} documents (passed to
+ * the session log) and one {@code <response/>}; raw-mode streaming for program. Documents from
+ * the device are size-limited and parsed with external entities off; every wait has a deadline.
+ */
+final class FirehoseHost {
+
+    static final int DEFAULT_PAYLOAD = 1 << 20;
+    private static final int MAX_DOCUMENT = 64 * 1024;
+    private static final byte[] END = "</data>".getBytes(StandardCharsets.US_ASCII);
+
+    /** A device's answer: ACK or NAK, its attributes, and the log lines that came before it. */
+    record Response(boolean ack, Element element, java.util.List<String> logs) {
+        String attribute(String name) {
+            return element.getAttribute(name);
+        }
+    }
+
+    private final SerialLink link;
+    private final Duration timeout;
+    private final Consumer<String> log;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private int payload = DEFAULT_PAYLOAD;
+
+    FirehoseHost(SerialLink link, Duration timeout, Consumer<String> log) {
+        this.link = link;
+        this.timeout = timeout;
+        this.log = log;
+    }
+
+    /** Configures NAND with the largest payload the device takes, after its NAK says which. */
+    int configure(int wanted) throws FlashgateException {
+        Response r = command("<configure MemoryName=\"nand\" MaxPayloadSizeToTargetInBytes=\"" + wanted
+                + "\" ZLPAwareHost=\"1\" SkipStorageInit=\"0\" Verbose=\"0\"/>");
+        if (!r.ack()) {
+            String supported = r.attribute("MaxPayloadSizeToTargetInBytesSupported");
+            long size = parsePayload(supported);
+            if (size <= 0 || size >= wanted) {
+                throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer refused configure (payload " + wanted
+                        + ", supported '" + supported + "')");
+            }
+            log.accept("the programmer takes at most " + size + " bytes per payload; configuring again");
+            return configure((int) size);
+        }
+        payload = wanted;
+        return payload;
+    }
+
+    private static long parsePayload(String text) {
+        try {
+            long v = Long.parseLong(text.trim());
+            return v > 0 && v <= (64 << 20) ? v : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Programs {@code sectors} sectors from {@code start} with {@code size} bytes of {@code data}
+     * and zeros after them; returns the SHA-256 of everything written, as a readback digest must be.
+     */
+    String program(Range range, String label, InputStream data, long size, LongConsumer progress)
+            throws FlashgateException, IOException {
+        Response r = command("<program SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\""
+                + range.sectors() + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\" filename=\""
+                + escape(label) + "\" label=\"" + escape(label) + "\"/>");
+        if (!r.ack() || !"true".equalsIgnoreCase(r.attribute("rawmode"))) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer refused to program " + label + " at sector "
+                    + range.start() + (r.logs().isEmpty() ? "" : ": " + r.logs().get(r.logs().size() - 1)));
+        }
+        MessageDigest sha = sha256();
+        byte[] chunk = new byte[payload];
+        long total = range.bytes();
+        long sent = 0;
+        while (sent < total) {
+            int want = (int) Math.min(chunk.length, total - sent);
+            int fromData = (int) Math.max(0, Math.min(want, size - sent));
+            int have = fromData == 0 ? 0 : data.readNBytes(chunk, 0, fromData);
+            if (have < fromData) {
+                throw new FlashgateException(ErrorCode.INTERNAL, label + " ended after " + (sent + have) + " of " + size + " bytes");
+            }
+            java.util.Arrays.fill(chunk, have, want, (byte) 0); // the tail of the last sector
+            link.write(chunk, 0, want);
+            sha.update(chunk, 0, want);
+            sent += want;
+            progress.accept(Math.min(sent, size));
+        }
+        Response end = response();
+        if (!end.ack()) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer reported a failed write of " + label
+                    + (end.logs().isEmpty() ? "" : ": " + end.logs().get(end.logs().size() - 1)));
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    void erase(Range range) throws FlashgateException {
+        Response r = command("<erase SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\"" + range.sectors()
+                + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\"/>");
+        if (!r.ack()) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer refused to erase sectors " + range.start() + "+"
+                    + range.sectors());
+        }
+    }
+
+    /** The device's SHA-256 of a range, read back from its flash (lowercase hex). */
+    String digest(Range range) throws FlashgateException {
+        Response r = command("<getsha256digest SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\""
+                + range.sectors() + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\"/>");
+        String digest = null;
+        for (String line : r.logs()) {
+            String t = line.trim();
+            if (t.regionMatches(true, 0, "Digest ", 0, 7)) {
+                digest = t.substring(7).trim().toLowerCase(Locale.ROOT);
+            }
+        }
+        if (!r.ack() || digest == null || !digest.matches("[0-9a-f]{64}")) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer gave no SHA-256 digest of sectors " + range.start()
+                    + "+" + range.sectors());
+        }
+        return digest;
+    }
+
+    /** Reboots the device; it drops off the bus after the ACK. */
+    void reset() throws FlashgateException {
+        Response r = command("<power value=\"reset\"/>");
+        if (!r.ack()) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer refused the power reset");
+        }
+    }
+
+    Response command(String element) throws FlashgateException {
+        link.write(("<?xml version=\"1.0\" ?><data>" + element + "</data>").getBytes(StandardCharsets.UTF_8));
+        return response();
+    }
+
+    /** Documents until one carries a response; their logs go to the session log. */
+    Response response() throws FlashgateException {
+        java.util.List<String> logs = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Element data = FirehoseXml.parse(nextDocument(deadline), ErrorCode.DEVICE_NAK, "a Firehose document from the device");
+            for (Node n = data.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (!(n instanceof Element e)) {
+                    continue;
+                }
+                if (e.getTagName().equalsIgnoreCase("log")) {
+                    logs.add(e.getAttribute("value"));
+                    log.accept("device: " + e.getAttribute("value"));
+                } else if (e.getTagName().equalsIgnoreCase("response")) {
+                    String value = e.getAttribute("value");
+                    if (!value.equalsIgnoreCase("ACK") && !value.equalsIgnoreCase("NAK")) {
+                        throw new FlashgateException(ErrorCode.DEVICE_NAK, "a Firehose response of '" + value + "'");
+                    }
+                    return new Response(value.equalsIgnoreCase("ACK"), e, java.util.List.copyOf(logs));
+                }
+            }
+        }
+    }
+
+    /** The bytes of the next {@code ...</data>} document, at most {@link #MAX_DOCUMENT}. */
+    private byte[] nextDocument(long deadline) throws FlashgateException {
+        byte[] buffer = new byte[4096];
+        while (true) {
+            byte[] all = pending.toByteArray();
+            int end = indexOf(all, END);
+            if (end >= 0) {
+                int cut = end + END.length;
+                pending.reset();
+                pending.write(all, cut, all.length - cut);
+                int start = indexOf(all, "<?xml".getBytes(StandardCharsets.US_ASCII));
+                int from = start >= 0 && start < cut ? start : 0;
+                return java.util.Arrays.copyOfRange(all, from, cut);
+            }
+            if (all.length > MAX_DOCUMENT) {
+                throw new FlashgateException(ErrorCode.DEVICE_NAK, "a Firehose document from the device exceeds " + MAX_DOCUMENT
+                        + " bytes");
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new FlashgateException(ErrorCode.DEVICE_STALLED, link.name() + ": no Firehose response within "
+                        + timeout.toMillis() + " ms");
+            }
+            int n = link.read(buffer, 0, buffer.length, Duration.ofNanos(left));
+            pending.write(buffer, 0, n);
+        }
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= data.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

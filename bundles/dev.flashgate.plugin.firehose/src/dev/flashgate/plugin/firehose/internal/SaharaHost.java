@@ -1,0 +1,160 @@
+package dev.flashgate.plugin.firehose.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.SerialLink;
+
+/**
+ * The host side of Sahara in emergency download: answers the boot ROM's HELLO, serves the chunks
+ * of the programmer image it asks for (READ_DATA, READ_DATA_64), and after END_OF_IMAGE_TX ends
+ * with DONE. Every packet is checked for its exact length; nothing the device sends can make the
+ * host read or send beyond the image, and every wait has a deadline.
+ */
+final class SaharaHost {
+
+    static final int HELLO = 0x01;
+    static final int HELLO_RESP = 0x02;
+    static final int READ_DATA = 0x03;
+    static final int END_OF_IMAGE_TX = 0x04;
+    static final int DONE = 0x05;
+    static final int DONE_RESP = 0x06;
+    static final int RESET = 0x07;
+    static final int READ_DATA_64 = 0x12;
+    static final int PROGRAMMER_IMAGE = 13;
+    private static final int VERSION = 2;
+    private static final int VERSION_COMPATIBLE = 1;
+    /** Longest packet the host accepts; Sahara's own are at most 0x30 bytes. */
+    static final int MAX_PACKET = 0x400;
+    /** Largest chunk the device may ask for at once. */
+    static final int MAX_READ = 1 << 20;
+
+    private final SerialLink link;
+    private final Duration timeout;
+
+    SaharaHost(SerialLink link, Duration timeout) {
+        this.link = link;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Uploads {@code programmer} and returns once the device reports it running. A device that
+     * refuses it (a programmer not signed for this device) fails with {@code DEVICE_NAK}.
+     */
+    void upload(byte[] programmer, LongConsumer progress) throws FlashgateException {
+        link.discardInput(); // HELLOs repeated before the host listened: answer a fresh one only
+        ByteBuffer hello = expect(HELLO, 0x30);
+        int mode = hello.getInt(20);
+        send(packet(HELLO_RESP, VERSION, VERSION_COMPATIBLE, 0, mode, 0, 0, 0, 0, 0, 0));
+        long served = 0;
+        while (true) {
+            ByteBuffer p = readPacket();
+            int command = p.getInt(0);
+            switch (command) {
+                case READ_DATA -> {
+                    requireLength(p, 0x14);
+                    served += serve(programmer, Integer.toUnsignedLong(p.getInt(8)), Integer.toUnsignedLong(p.getInt(12)),
+                            Integer.toUnsignedLong(p.getInt(16)));
+                    progress.accept(Math.min(served, programmer.length));
+                }
+                case READ_DATA_64 -> {
+                    requireLength(p, 0x20);
+                    served += serve(programmer, p.getLong(8), p.getLong(16), p.getLong(24));
+                    progress.accept(Math.min(served, programmer.length));
+                }
+                case END_OF_IMAGE_TX -> {
+                    requireLength(p, 0x10);
+                    int status = p.getInt(12);
+                    if (status != 0) {
+                        send(packet(RESET));
+                        throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device refused the programmer (Sahara status 0x"
+                                + Integer.toHexString(status) + (status == 0x0D ? ": authentication failed, it is not signed for "
+                                        + "this device" : "") + ")");
+                    }
+                    send(packet(DONE));
+                    ByteBuffer done = expect(DONE_RESP, 0x0C);
+                    if (done.getInt(8) != 1) {
+                        throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device did not start the programmer (DONE_RESP status "
+                                + done.getInt(8) + ")");
+                    }
+                    return;
+                }
+                case HELLO -> {
+                    // a HELLO sent before ours arrived: the device moves on by itself
+                }
+                default -> throw new FlashgateException(ErrorCode.DEVICE_NAK, "unexpected Sahara command 0x"
+                        + Integer.toHexString(command) + " during the programmer upload");
+            }
+        }
+    }
+
+    /** Sends exactly the bytes asked for; the request must lie inside the image. */
+    private long serve(byte[] image, long imageId, long offset, long length) throws FlashgateException {
+        if (imageId != PROGRAMMER_IMAGE) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device asks for image " + imageId + ", only the programmer (13) "
+                    + "is served");
+        }
+        if (offset < 0 || length <= 0 || length > MAX_READ || offset > image.length || length > image.length - offset) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device asks for " + length + " bytes at " + offset
+                    + " of a " + image.length + "-byte programmer");
+        }
+        link.write(image, (int) offset, (int) length);
+        return length;
+    }
+
+    private ByteBuffer expect(int command, int length) throws FlashgateException {
+        ByteBuffer p = readPacket();
+        if (p.getInt(0) != command) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "expected Sahara command 0x" + Integer.toHexString(command)
+                    + ", the device sent 0x" + Integer.toHexString(p.getInt(0)));
+        }
+        requireLength(p, length);
+        return p;
+    }
+
+    private static void requireLength(ByteBuffer p, int length) throws FlashgateException {
+        if (p.limit() != length) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "Sahara command 0x" + Integer.toHexString(p.getInt(0)) + " has "
+                    + p.limit() + " bytes, expected " + length);
+        }
+    }
+
+    /** One packet: command and length (8 to {@link #MAX_PACKET}), then the rest, within the timeout. */
+    private ByteBuffer readPacket() throws FlashgateException {
+        byte[] head = new byte[8];
+        if (!link.readFully(head, 0, 8, timeout)) {
+            throw new FlashgateException(ErrorCode.DEVICE_STALLED, link.name() + ": no Sahara packet within " + timeout.toMillis()
+                    + " ms");
+        }
+        ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+        int length = h.getInt(4);
+        if (length < 8 || length > MAX_PACKET) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "malformed Sahara packet: command 0x" + Integer.toHexString(h.getInt(0))
+                    + " with length " + Integer.toUnsignedString(length));
+        }
+        byte[] all = new byte[length];
+        System.arraycopy(head, 0, all, 0, 8);
+        if (!link.readFully(all, 8, length - 8, timeout)) {
+            throw new FlashgateException(ErrorCode.DEVICE_STALLED, link.name() + ": a Sahara packet of " + length
+                    + " bytes stopped short");
+        }
+        return ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private void send(byte[] packet) throws FlashgateException {
+        link.write(packet);
+    }
+
+    static byte[] packet(int command, int... fields) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 * fields.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(command).putInt(8 + 4 * fields.length);
+        for (int f : fields) {
+            b.putInt(f);
+        }
+        return b.array();
+    }
+}
