@@ -1,6 +1,7 @@
 package dev.flashgate.upgrade;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -28,10 +29,20 @@ public interface UpgradeContext {
     SerialLink open(String role) throws FlashgateException;
 
     /**
+     * Opens the port of {@code role} of another discovered device that is this session's device in
+     * another mode (e.g. its emergency download port after a mode switch); watched and closed
+     * like {@link #open(String)}.
+     */
+    SerialLink open(Device device, String role) throws FlashgateException;
+
+    /**
      * Waits for a device matching {@code match} to be present (after a mode switch or reboot);
      * {@code DEVICE_GONE} when none comes within {@code timeout}, {@code CANCELLED} on cancel.
      */
     Device awaitDevice(Predicate<Device> match, Duration timeout) throws FlashgateException;
+
+    /** Every device discovery knows now, e.g. to tell a device that appears later from those already there. */
+    List<Device> devices();
 
     /** Bytes done of the current step. */
     void progress(long done, long total);

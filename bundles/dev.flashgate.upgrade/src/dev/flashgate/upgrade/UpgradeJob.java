@@ -1,8 +1,11 @@
 package dev.flashgate.upgrade;
 
+import java.time.Instant;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.Device;
 import dev.flashgate.core.session.DeviceCondition;
 import dev.flashgate.core.session.SessionState;
 
@@ -39,6 +42,15 @@ public interface UpgradeJob extends AutoCloseable {
      * engine closed the job's links, so it must not need the device to answer.
      */
     DeviceCondition condition(SessionState state, FlashgateException failure);
+
+    /**
+     * Whether {@code device}, seen by discovery after {@code since}, is this session's device back
+     * after a dropped link; the engine then retries from {@link #prepare}. By default the same
+     * discovery id; a job whose device may return in another mode (e.g. emergency download) says so.
+     */
+    default boolean recognizes(Device device, String sessionDeviceId, Instant since) {
+        return device.id().equals(sessionDeviceId) && device.lastSeen().isAfter(since);
+    }
 
     /**
      * Called from another thread when the operator cancels: stop the protocol politely (e.g. send

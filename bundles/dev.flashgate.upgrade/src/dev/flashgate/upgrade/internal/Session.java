@@ -163,8 +163,8 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
                 closeLinks();
                 log("the link dropped (" + e.detail() + "); waiting up to " + options.reconnectTimeout().toSeconds()
                         + " s for the device to come back");
-                device = awaitDevice(d -> d.id().equals(request.deviceId()) && d.lastSeen().isAfter(started),
-                        options.reconnectTimeout());
+                UpgradeJob j = job;
+                device = awaitDevice(d -> j.recognizes(d, request.deviceId(), started), options.reconnectTimeout());
             }
         }
     }
@@ -332,11 +332,16 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
 
     @Override
     public SerialLink open(String role) throws FlashgateException {
+        return open(device, role);
+    }
+
+    @Override
+    public SerialLink open(Device which, String role) throws FlashgateException {
         long deadline = System.nanoTime() + PORT_BUSY_WAIT.toNanos();
         while (true) {
             checkCancelled();
-            Device now = engine.discovery().devices().stream().filter(d -> d.id().equals(request.deviceId())).findFirst()
-                    .orElse(device);
+            Device now = engine.discovery().devices().stream().filter(d -> d.id().equals(which.id())).findFirst()
+                    .orElse(which);
             PortInfo port = now.port(role).orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE,
                     describe(now) + " has no " + role + " port now"));
             try {
@@ -364,6 +369,11 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
             sleep(100);
         }
         throw new FlashgateException(ErrorCode.DEVICE_GONE, "the device did not appear within " + timeout.toSeconds() + " s");
+    }
+
+    @Override
+    public List<Device> devices() {
+        return engine.discovery().devices();
     }
 
     private static void sleep(long millis) throws FlashgateException {

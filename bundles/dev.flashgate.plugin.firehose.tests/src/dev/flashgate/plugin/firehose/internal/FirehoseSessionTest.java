@@ -1,0 +1,148 @@
+package dev.flashgate.plugin.firehose.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.device.Device;
+import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.core.device.SerialLinks;
+import dev.flashgate.core.pkg.PackRequest;
+import dev.flashgate.core.session.DeviceCondition;
+import dev.flashgate.core.session.SessionState;
+import dev.flashgate.core.session.Transition;
+import dev.flashgate.device.Hdlc;
+import dev.flashgate.simulator.DemoFirmware;
+import dev.flashgate.simulator.Faults;
+import dev.flashgate.simulator.SimulatedDevice;
+import dev.flashgate.testkit.PluginBench;
+import dev.flashgate.upgrade.SessionOptions;
+import dev.flashgate.upgrade.SessionStatus;
+
+/** Whole update sessions of the simulated MF833S modem through the engine and this plugin. */
+class FirehoseSessionTest {
+
+    private static final SessionOptions OPTIONS = SessionOptions.DEFAULTS.withStallTimeout(Duration.ofMillis(1500))
+            .withReconnectTimeout(Duration.ofSeconds(10)).withRetries(2);
+
+    @TempDir
+    Path dir;
+
+    private PluginBench bench;
+
+    @BeforeEach
+    void bench() throws Exception {
+        bench = new PluginBench(dir);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        bench.close();
+    }
+
+    private Path pkg(String version, byte[] programmer) throws Exception {
+        Path files = Files.createDirectories(dir.resolve(version + "-" + (programmer == null ? "demo" : "forged")));
+        Path prog = files.resolve("prog_nand_firehose_9x07.mbn");
+        if (programmer == null) {
+            DemoFirmware.programmer(prog);
+        } else {
+            Files.write(prog, programmer);
+        }
+        Path image = files.resolve("modem.ubi");
+        DemoFirmware.image(image, "MF833S", version, 3, 256 * 1024 + 5, version.hashCode());
+        Path layout = files.resolve("rawprogram_nand.xml");
+        DemoFirmware.layout(layout, "images/modem.ubi", Files.size(image));
+        Map<String, Object> fields = new HashMap<>(Map.of("vendor", "Test", "version", version, "versionCode", 700L,
+                "securityVersion", 3L, "target.plugin", FirehosePlugin.ID, "target.chipset", "MDM9x07",
+                "target.models", List.of("MF833S")));
+        return bench.pack(version + (programmer == null ? "" : "-forged"), fields, List.of(
+                new PackRequest.Source(prog, "firehose/prog_nand_firehose_9x07.mbn", "programmer"),
+                new PackRequest.Source(layout, "firehose/rawprogram_nand.xml", "layout"),
+                new PackRequest.Source(image, "images/modem.ubi", "image")), true);
+    }
+
+    private SessionStatus flash(Path pkg, Device device) throws Exception {
+        return bench.run(bench.request(pkg, device, OPTIONS, false));
+    }
+
+    @Test
+    void aModemIsUpdatedThroughEmergencyDownloadAndReidentified() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        SessionStatus s = flash(pkg("FG_MF833S_F01", null), found);
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
+        assertEquals("FG_MF833S_F01", modem.revision());
+        assertEquals("boots FG_MF833S_F01", modem.condition());
+        assertEquals("FG_MF833S_B06", s.record().revisionBefore());
+        assertEquals(List.of(SessionState.PENDING, SessionState.VERIFYING, SessionState.PREFLIGHT, SessionState.PREPARING,
+                SessionState.TRANSFERRING, SessionState.VERIFYING_DEVICE, SessionState.ACTIVATING, SessionState.SUCCEEDED),
+                bench.journal().transitions(s.record().id()).stream().map(Transition::state).toList());
+    }
+
+    @Test
+    void aProgrammerTheDeviceRefusesEndsTheSessionWithNothingWritten() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        byte[] forged = DemoFirmware.programmerBytes();
+        forged[forged.length / 2] ^= 1;
+        SessionStatus s = flash(pkg("FG_MF833S_F02", forged), found);
+        assertEquals(ErrorCode.DEVICE_NAK, s.record().code(), () -> s.record().toString());
+        assertTrue(s.record().detail().contains("refused the programmer"), s.record().detail());
+        assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind());
+        modem.reenumerate(); // the technician power-cycles it, as the condition says
+        assertEquals("boots FG_MF833S_B06", modem.condition());
+    }
+
+    @Test
+    void aLinkDroppedMidProgramIsRetriedThroughEmergencyDownload() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        Path pkg = pkg("FG_MF833S_F03", null);
+        // after the programmer (96 KiB) and part of the 256 KiB image: the modem partition is torn
+        modem.inject(Faults.parse(List.of("drop-after=" + (96 * 1024 + 100 * 1024))));
+        bench.replugWhenGone(modem);
+        SessionStatus s = flash(pkg, found);
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
+        assertEquals("FG_MF833S_F03", modem.revision());
+        assertTrue(bench.journal().transitions(s.record().id()).stream().filter(t -> t.state() == SessionState.PREPARING).count() >= 2);
+    }
+
+    @Test
+    void aStallMidProgramIsCaughtAndASecondSessionRecoversTheDevice() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        Path pkg = pkg("FG_MF833S_F04", null);
+        modem.inject(Faults.parse(List.of("stall-after=" + (96 * 1024 + 100 * 1024), "stall-ms=4000")));
+        SessionStatus s = flash(pkg, found);
+        assertEquals(ErrorCode.DEVICE_STALLED, s.record().code(), () -> s.record().toString());
+        assertEquals(DeviceCondition.Kind.RECOVERABLE, s.record().condition().kind());
+    }
+
+    @Test
+    void anotherDeviceInEmergencyDownloadIsNeverTaken() throws Exception {
+        SerialLinks links = bench.service(SerialLinks.class);
+        SimulatedDevice other = bench.start("MF833S");
+        try (SerialLink diag = links.open(other.hostPorts().stream().filter(p -> p.endsWith("-if00-port0")).findFirst().orElseThrow())) {
+            diag.write(Hdlc.encode(FirehoseJob.EDL_SWITCH));
+        }
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        SessionStatus s = flash(pkg("FG_MF833S_F05", null), found);
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
+        assertEquals("FG_MF833S_F05", modem.revision());
+        assertTrue(other.hostPorts().stream().anyMatch(p -> p.contains("Qualcomm_QHSUSB__BULK")), other.hostPorts().toString());
+        assertEquals("FG_MF833S_B06", other.revision(), "the other device was left alone");
+    }
+}

@@ -1,0 +1,238 @@
+package dev.flashgate.plugin.firehose.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.Device;
+import dev.flashgate.core.device.DeviceMode;
+import dev.flashgate.core.device.PortInfo;
+import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.core.pkg.Artifact;
+import dev.flashgate.core.pkg.Manifest;
+import dev.flashgate.core.session.DeviceCondition;
+import dev.flashgate.core.session.SessionState;
+import dev.flashgate.device.AtChannel;
+import dev.flashgate.device.AtResponse;
+import dev.flashgate.device.Hdlc;
+import dev.flashgate.upgrade.DeviceFacts;
+import dev.flashgate.upgrade.UpgradeContext;
+import dev.flashgate.upgrade.UpgradeJob;
+
+/**
+ * One MDM9x07 update: switch the modem to emergency download over DIAG, bind the EDL port that
+ * appears to this device (same USB serial; another EDL device is never taken), upload the
+ * programmer with Sahara, program the layout's partitions with Firehose, read every range back
+ * as a SHA-256 digest, and power-reset into the new firmware.
+ */
+final class FirehoseJob implements UpgradeJob {
+
+    static final byte[] EDL_SWITCH = {0x4B, 0x65, 0x01, 0x00};
+    private static final Duration COMMAND = Duration.ofSeconds(5);
+    private static final Duration SAHARA = Duration.ofSeconds(10);
+    private static final Duration FIREHOSE = Duration.ofSeconds(30);
+    private static final int MAX_PROGRAMMER = 16 << 20;
+    private static final int MAX_LAYOUT = 1 << 20;
+
+    private final UpgradeContext context;
+    private final byte[] programmer;
+    private final RawProgram layout;
+    private final Map<RawProgram.Program, Artifact> images = new LinkedHashMap<>();
+    private final Map<Range, String> written = new LinkedHashMap<>();
+    private final String usbSerial;
+    private String revisionBefore;
+    private Set<String> edlBefore = Set.of();
+    private boolean switched;
+    private boolean programming;
+    private SerialLink link;
+    private FirehoseHost firehose;
+
+    FirehoseJob(UpgradeContext context) throws FlashgateException {
+        this.context = context;
+        Manifest m = context.pkg().manifest();
+        Artifact programmerArtifact = only(m, "programmer");
+        Artifact layoutArtifact = only(m, "layout");
+        if (programmerArtifact.size() > MAX_PROGRAMMER || layoutArtifact.size() > MAX_LAYOUT) {
+            throw new FlashgateException(ErrorCode.MANIFEST_INVALID, "the programmer may have at most " + MAX_PROGRAMMER
+                    + " bytes and the layout " + MAX_LAYOUT);
+        }
+        this.programmer = read(programmerArtifact);
+        this.layout = RawProgram.parse(read(layoutArtifact), layoutArtifact.path());
+        for (RawProgram.Program p : layout.programs()) {
+            Artifact a = m.artifacts().stream().filter(x -> x.path().equals(p.filename())).findFirst()
+                    .orElseThrow(() -> new FlashgateException(ErrorCode.MANIFEST_INVALID, "the layout programs '" + p.filename()
+                            + "', which is not an artifact of the package"));
+            if (a.size() > p.range().bytes()) {
+                throw new FlashgateException(ErrorCode.MANIFEST_INVALID, p.filename() + " has " + a.size() + " bytes, its range "
+                        + p.label() + " holds " + p.range().bytes());
+            }
+            images.put(p, a);
+        }
+        this.usbSerial = context.device().ports().stream().map(PortInfo::usbSerial).filter(Objects::nonNull).findFirst()
+                .orElse(null);
+    }
+
+    private static Artifact only(Manifest m, String type) throws FlashgateException {
+        List<Artifact> found = m.artifacts().stream().filter(a -> type.equals(a.type())).toList();
+        if (found.size() != 1) {
+            throw new FlashgateException(ErrorCode.MANIFEST_INVALID, "a " + FirehosePlugin.ID + " package has exactly one artifact of "
+                    + "type " + type + "; this one has " + found.size());
+        }
+        return found.get(0);
+    }
+
+    private byte[] read(Artifact a) throws FlashgateException {
+        try (InputStream in = context.pkg().open(a)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw e.getCause() instanceof FlashgateException fe ? fe
+                    : new FlashgateException(ErrorCode.INTERNAL, "reading " + a.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public DeviceFacts facts() throws FlashgateException {
+        if (context.device().mode() != DeviceMode.MODEM) {
+            throw new FlashgateException(ErrorCode.INCOMPATIBLE_MODEL, "the device is in " + context.device().mode()
+                    + " mode; start from modem mode (power-cycle it)");
+        }
+        try (SerialLink l = context.open("at")) {
+            AtResponse ati = new AtChannel(l).command("ATI", COMMAND);
+            if (!ati.ok()) {
+                throw new FlashgateException(ErrorCode.DEVICE_NAK, "ATI answered " + ati.result());
+            }
+            revisionBefore = revisionBefore != null ? revisionBefore : ati.value("Revision:");
+            return new DeviceFacts(ati.value("IMEI:"), ati.value("Model:"), ati.value("Revision:"), null, -1, -1, -1);
+        }
+    }
+
+    @Override
+    public long requiredStorage() {
+        return 0; // partitions are fixed ranges of the flash; the programmer refuses one that does not fit
+    }
+
+    @Override
+    public void prepare() throws FlashgateException {
+        closeLink();
+        Device edl = context.device().mode() == DeviceMode.EDL ? context.device() : switchToEdl();
+        link = context.open(edl, "edl");
+        context.log("uploading the programmer (" + programmer.length + " bytes) with Sahara");
+        new SaharaHost(link, SAHARA).upload(programmer, n -> context.progress(n, programmer.length));
+        firehose = new FirehoseHost(link, FIREHOSE, context::log);
+        int payload = firehose.configure(FirehoseHost.DEFAULT_PAYLOAD);
+        context.log("Firehose configured for NAND, " + payload + " bytes per payload");
+    }
+
+    /** Asks for EDL over DIAG and waits for this device's EDL port. */
+    private Device switchToEdl() throws FlashgateException {
+        edlBefore = context.devices().stream().filter(d -> d.mode() == DeviceMode.EDL).map(Device::id)
+                .collect(Collectors.toSet());
+        try (SerialLink diag = context.open("diag")) {
+            diag.write(Hdlc.encode(EDL_SWITCH));
+        }
+        switched = true;
+        context.log("asked for emergency download over DIAG; waiting for the device's EDL port");
+        Device edl = context.awaitDevice(this::isOurEdl, context.options().reconnectTimeout());
+        context.log("bound " + edl.id() + " to this session");
+        return edl;
+    }
+
+    /** An EDL device with this modem's USB serial, or, where serials are unknown, one that was not there before. */
+    private boolean isOurEdl(Device d) {
+        if (d.mode() != DeviceMode.EDL || d.port("edl").isEmpty()) {
+            return false;
+        }
+        String serial = d.port("edl").get().usbSerial();
+        return usbSerial != null && serial != null ? usbSerial.equals(serial) : !edlBefore.contains(d.id());
+    }
+
+    @Override
+    public void transfer() throws FlashgateException {
+        for (Range erase : layout.erases()) {
+            firehose.erase(erase);
+        }
+        long total = images.values().stream().mapToLong(Artifact::size).sum();
+        long done = 0;
+        programming = true;
+        for (Map.Entry<RawProgram.Program, Artifact> e : images.entrySet()) {
+            RawProgram.Program p = e.getKey();
+            Artifact a = e.getValue();
+            context.log("programming " + a.path() + " into " + p.label() + " (sectors " + p.range().start() + "+"
+                    + p.range().sectors() + ")");
+            long base = done;
+            try (InputStream in = context.pkg().open(a)) {
+                written.put(p.range(), firehose.program(p.range(), p.label(), in, a.size(), n -> context.progress(base + n, total)));
+            } catch (IOException ex) {
+                throw ex.getCause() instanceof FlashgateException fe ? fe
+                        : new FlashgateException(ErrorCode.INTERNAL, "reading " + a.path() + ": " + ex.getMessage(), ex);
+            }
+            done += a.size();
+        }
+    }
+
+    @Override
+    public void verifyOnDevice() throws FlashgateException {
+        for (Map.Entry<Range, String> e : written.entrySet()) {
+            String digest = firehose.digest(e.getKey());
+            if (!digest.equals(e.getValue())) {
+                throw new FlashgateException(ErrorCode.READBACK_MISMATCH, "sectors " + e.getKey().start() + "+" + e.getKey().sectors()
+                        + " read back as SHA-256 " + digest + ", " + e.getValue() + " was written");
+            }
+        }
+        programming = false;
+        context.log("every programmed range reads back as written (" + written.size() + " SHA-256 digests)");
+    }
+
+    @Override
+    public void activate() throws FlashgateException {
+        firehose.reset();
+        context.log("power reset: the device boots the new firmware");
+        closeLink();
+    }
+
+    @Override
+    public boolean recognizes(Device device, String sessionDeviceId, Instant since) {
+        return device.lastSeen().isAfter(since) && (device.id().equals(sessionDeviceId) || isOurEdl(device));
+    }
+
+    @Override
+    public DeviceCondition condition(SessionState state, FlashgateException failure) {
+        String was = revisionBefore == null ? "its previous firmware" : revisionBefore;
+        if (programming) {
+            return DeviceCondition.recoverable("a partition may be half written, so the device starts in emergency download; "
+                    + "run the session again (EDL is always reachable on this chip)");
+        }
+        if (state == SessionState.ACTIVATING) {
+            return new DeviceCondition(DeviceCondition.Kind.UNKNOWN, "every range read back as written; the device was told to "
+                    + "reboot: reconnect it and check its revision, or run the session again");
+        }
+        if (switched) {
+            return DeviceCondition.untouched("nothing was written; the device is in emergency download: power-cycle it to boot "
+                    + was);
+        }
+        return DeviceCondition.untouched("runs " + was);
+    }
+
+    @Override
+    public void close() {
+        closeLink();
+    }
+
+    private void closeLink() {
+        if (link != null) {
+            link.close();
+            link = null;
+            firehose = null;
+        }
+    }
+
+}

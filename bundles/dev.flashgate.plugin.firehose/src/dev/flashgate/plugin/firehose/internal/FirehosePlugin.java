@@ -1,0 +1,52 @@
+package dev.flashgate.plugin.firehose.internal;
+
+import java.util.List;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.Device;
+import dev.flashgate.core.device.DeviceMode;
+import dev.flashgate.upgrade.DeviceSeries;
+import dev.flashgate.upgrade.PluginInfo;
+import dev.flashgate.upgrade.UpgradeContext;
+import dev.flashgate.upgrade.UpgradeJob;
+import dev.flashgate.upgrade.UpgradePlugin;
+
+/**
+ * Updates Qualcomm MDM9x07 modems through emergency download: packages naming plugin
+ * {@value #ID}, with a Firehose programmer, a NAND layout and the images it names.
+ */
+@Component(service = UpgradePlugin.class)
+public final class FirehosePlugin implements UpgradePlugin {
+
+    public static final String ID = "qualcomm-firehose";
+    static final String CHIPSET = "MDM9x07";
+
+    private final PluginInfo info;
+
+    @Activate
+    public FirehosePlugin(BundleContext context) {
+        info = new PluginInfo(ID, "Qualcomm MDM9x07 (EDL: Sahara, Firehose)", context.getBundle().getVersion().toString(),
+                "Flashgate", List.of(new DeviceSeries("ZTE", "mdm9x07-modem", CHIPSET, List.of("MF833S", "MF833V"),
+                        List.of(DeviceMode.MODEM))));
+    }
+
+    @Override
+    public PluginInfo info() {
+        return info;
+    }
+
+    @Override
+    public boolean handles(Device device) {
+        return device.mode() == DeviceMode.MODEM && CHIPSET.equalsIgnoreCase(device.chipset()) && device.port("diag").isPresent()
+                && device.port("at").isPresent();
+    }
+
+    @Override
+    public UpgradeJob begin(UpgradeContext context) throws FlashgateException {
+        return new FirehoseJob(context);
+    }
+}
