@@ -31,4 +31,18 @@ public interface SessionJournal {
 
     /** The versionCode of the package that installed {@code version} on any device; empty if none did here. */
     OptionalLong versionCodeOf(String version) throws FlashgateException;
+
+    /**
+     * Records that discovery id {@code alias} (e.g. a device's emergency download port) was bound by a
+     * session to the device with this IMEI and model, so a later session that finds the device in
+     * that mode, where it cannot say who it is, knows.
+     */
+    void alias(String alias, String imei, String model) throws FlashgateException;
+
+    /** Who the device behind discovery id {@code alias} was, when a session bound it last. */
+    Optional<DeviceAlias> alias(String alias) throws FlashgateException;
+
+    /** A discovery id another mode of a device had, and the device's IMEI and model. */
+    record DeviceAlias(String alias, String imei, String model, java.time.Instant bound) {
+    }
 }

@@ -105,6 +105,21 @@ class JdbcJournalTest {
     }
 
     @Test
+    void anAliasRemembersWhoADeviceInAnotherModeIs() throws Exception {
+        JdbcJournal journal = new JdbcJournal(home, null, null, null);
+        String edl = "port:usb-Qualcomm_QHSUSB__BULK_S1-if00-port0";
+        assertTrue(journal.alias(edl).isEmpty());
+        journal.alias(edl, IMEI, "MF833S");
+        journal.alias(edl, IMEI, "MF833V");
+        journal.close();
+        JdbcJournal reopened = new JdbcJournal(home, null, null, null);
+        var alias = reopened.alias(edl).orElseThrow();
+        assertEquals(IMEI, alias.imei());
+        assertEquals("MF833V", alias.model(), "the newest binding wins");
+        reopened.close();
+    }
+
+    @Test
     void anUnknownJdbcUrlIsAClearError() {
         JdbcJournal journal = new JdbcJournal(home, "jdbc:nosuchdb://localhost/x?password=secret", null, null);
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.flashgate.core.FlashgateException.class,

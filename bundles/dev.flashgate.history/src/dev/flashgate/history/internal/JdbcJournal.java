@@ -144,6 +144,42 @@ public final class JdbcJournal implements SessionJournal {
                 + "ORDER BY ended DESC LIMIT 1", version));
     }
 
+    @Override
+    public synchronized void alias(String alias, String imei, String model) throws FlashgateException {
+        run(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE fg_alias SET imei = ?, model = ?, bound = ? WHERE alias = ?")) {
+                update.setString(1, imei);
+                update.setString(2, model);
+                update.setObject(3, time(clock.instant()));
+                update.setString(4, alias);
+                if (update.executeUpdate() == 1) {
+                    return null;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO fg_alias (imei, model, bound, alias) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, imei);
+                insert.setString(2, model);
+                insert.setObject(3, time(clock.instant()));
+                insert.setString(4, alias);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized Optional<DeviceAlias> alias(String alias) throws FlashgateException {
+        return run(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT imei, model, bound FROM fg_alias WHERE alias = ?")) {
+                q.setString(1, alias);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? Optional.of(new DeviceAlias(alias, rs.getString(1), rs.getString(2),
+                            rs.getObject(3, OffsetDateTime.class).toInstant())) : Optional.<DeviceAlias>empty();
+                }
+            }
+        });
+    }
+
     /** Sessions of this host whose process ended without an outcome: the process was killed or crashed. */
     private void closeInterrupted(Connection c) throws SQLException {
         List<SessionRecord> open = new ArrayList<>();

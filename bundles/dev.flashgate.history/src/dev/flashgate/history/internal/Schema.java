@@ -41,6 +41,12 @@ final class Schema {
                   code VARCHAR(64),
                   detail VARCHAR(4096),
                   PRIMARY KEY (session_id, seq))""");
+        JdbcJournal.execute(c, """
+                CREATE TABLE IF NOT EXISTS fg_alias (
+                  alias VARCHAR(255) PRIMARY KEY,
+                  imei VARCHAR(32) NOT NULL,
+                  model VARCHAR(255),
+                  bound TIMESTAMP WITH TIME ZONE NOT NULL)""");
         JdbcJournal.execute(c, "CREATE INDEX IF NOT EXISTS fg_session_imei ON fg_session (imei)");
         JdbcJournal.execute(c, "CREATE INDEX IF NOT EXISTS fg_session_started ON fg_session (started)");
         c.commit();
