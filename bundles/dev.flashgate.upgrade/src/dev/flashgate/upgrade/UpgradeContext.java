@@ -24,7 +24,7 @@ public interface UpgradeContext {
      * Opens the device's current port of {@code role} ({@code at}, {@code diag}, {@code edl}).
      * A job may keep it across steps. The session's watchdog watches the link; the engine closes it
      * on a stall, on cancel, before a retry, after activation and when the session ends. A port
-     * briefly held by discovery is waited for.
+     * briefly held by discovery, or not yet shown by it (a device that just came back), is waited for.
      */
     SerialLink open(String role) throws FlashgateException;
 

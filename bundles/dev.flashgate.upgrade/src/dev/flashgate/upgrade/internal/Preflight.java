@@ -44,9 +44,10 @@ final class Preflight {
             throw new FlashgateException(INCOMPATIBLE_MODEL, "the package is for " + target.models() + ", the device is "
                     + (facts.model() == null ? "a model that did not say" : facts.model()));
         }
-        if (target.chipset() != null && (device.chipset() == null || !target.chipset().equalsIgnoreCase(device.chipset()))) {
+        String chipset = facts.chipset() != null ? facts.chipset() : device.chipset();
+        if (target.chipset() != null && (chipset == null || !target.chipset().equalsIgnoreCase(chipset))) {
             throw new FlashgateException(INCOMPATIBLE_CHIPSET, "the package is for " + target.chipset() + ", the device has "
-                    + (device.chipset() == null ? "a chipset Flashgate does not know" : device.chipset()));
+                    + (chipset == null ? "a chipset Flashgate does not know" : chipset));
         }
         if (!target.hardwareRevisions().isEmpty() && (facts.hardwareRevision() == null
                 || target.hardwareRevisions().stream().noneMatch(h -> h.equalsIgnoreCase(facts.hardwareRevision())))) {
@@ -86,7 +87,7 @@ final class Preflight {
             throw new FlashgateException(DEVICE_STORAGE_FULL, "the update needs " + requiredStorage + " bytes, the device has "
                     + facts.freeStorage() + " free");
         }
-        if (facts.freeStorage() < 0) {
+        if (facts.freeStorage() < 0 && requiredStorage > 0) {
             notes.add("the device does not report free storage; it will refuse the upload itself if it does not fit");
         }
         return notes;

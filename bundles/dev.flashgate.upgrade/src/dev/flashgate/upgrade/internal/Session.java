@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -22,6 +23,7 @@ import java.util.function.Predicate;
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.Device;
+import dev.flashgate.core.device.DeviceMode;
 import dev.flashgate.core.device.PortInfo;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.pkg.Manifest;
@@ -46,7 +48,7 @@ import dev.flashgate.upgrade.UpgradePlugin;
  */
 final class Session implements UpdateSession, UpgradeContext, Runnable {
 
-    private static final Duration PORT_BUSY_WAIT = Duration.ofSeconds(3);
+    private static final Duration PORT_BUSY_WAIT = Duration.ofSeconds(5);
     private static final int MAX_LOG_LINES = 500;
     private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
@@ -56,6 +58,8 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
     private final SessionLinks links = new SessionLinks();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final ArrayDeque<String> log = new ArrayDeque<>();
+    /** Other discovery ids of this device that the journal has been told of. */
+    private final java.util.Set<String> aliased = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private volatile SessionRecord record;
     private volatile Device device;
@@ -129,7 +133,7 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
                 ErrorCode.NO_PLUGIN, "no installed plugin '" + m.target().plugin() + "' handles " + describe(device)));
         log("plugin " + plugin.info().id() + " " + plugin.info().version() + " for " + describe(device));
         job = plugin.begin(this);
-        DeviceFacts facts = job.facts();
+        DeviceFacts facts = known(job.facts());
         closeLinks();
         String imei = facts.imei() != null ? facts.imei() : device.identity() != null ? device.identity().imei() : null;
         record = record.withDevice(device.id(), imei, facts.model(), facts.revision());
@@ -141,10 +145,28 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
         return facts;
     }
 
+    /**
+     * A device in a mode where it cannot say who it is (emergency download) is who the journal
+     * says a session found behind this same port before.
+     */
+    private DeviceFacts known(DeviceFacts facts) throws FlashgateException {
+        if (facts.imei() != null && facts.model() != null) {
+            return facts;
+        }
+        var alias = engine.journal().alias(device.id());
+        if (alias.isEmpty()) {
+            return facts;
+        }
+        log(device.id() + " is IMEI " + alias.get().imei() + " (" + alias.get().model() + "), as a session bound it on "
+                + alias.get().bound());
+        return new DeviceFacts(facts.imei() != null ? facts.imei() : alias.get().imei(),
+                facts.model() != null ? facts.model() : alias.get().model(), facts.revision(), facts.hardwareRevision(),
+                facts.chipset(), facts.versionCode(), facts.securityVersion(), facts.freeStorage());
+    }
+
     /** Prepare, transfer and readback; after a dropped link the device is awaited and the steps run again. */
     private void deviceSteps() throws FlashgateException {
         for (int attempt = 0;; attempt++) {
-            Instant started = engine.clock().instant();
             try {
                 enter(PREPARING, attempt == 0 ? null : "retry " + attempt + " of " + options.retries() + " after the link dropped");
                 job.prepare();
@@ -160,11 +182,13 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
                 if (e.code() != ErrorCode.DEVICE_GONE || stalled || cancelled || attempt >= options.retries()) {
                     throw e;
                 }
+                // seen since the drop: a port discovery attached earlier in this attempt is the one that went away
+                Instant dropped = engine.clock().instant();
                 closeLinks();
                 log("the link dropped (" + e.detail() + "); waiting up to " + options.reconnectTimeout().toSeconds()
                         + " s for the device to come back");
                 UpgradeJob j = job;
-                device = awaitDevice(d -> j.recognizes(d, request.deviceId(), started), options.reconnectTimeout());
+                device = awaitDevice(d -> j.recognizes(d, request.deviceId(), dropped), options.reconnectTimeout());
             }
         }
     }
@@ -172,7 +196,10 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
     /** The device must come back under the same IMEI and run the package's version. */
     private void confirm(Manifest m, DeviceFacts before, Instant told) throws FlashgateException {
         try {
-            device = awaitDevice(d -> d.id().equals(request.deviceId()) && d.lastSeen().isAfter(told), options.reconnectTimeout());
+            UpgradeJob j = job;
+            // back running firmware: a device in emergency download has not booted anything
+            device = awaitDevice(d -> d.mode() != DeviceMode.EDL && j.recognizes(d, request.deviceId(), told),
+                    options.reconnectTimeout());
         } catch (FlashgateException e) {
             if (e.code() != ErrorCode.DEVICE_GONE) {
                 throw e;
@@ -182,6 +209,10 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
         }
         DeviceFacts after = job.facts();
         closeLinks();
+        if (record.imei() == null && after.imei() != null) {
+            // started from emergency download, where a device has no IMEI: the journal learns it now
+            record = record.withDevice(record.deviceId(), after.imei(), after.model(), record.revisionBefore());
+        }
         if (before.imei() != null && !before.imei().equals(after.imei())) {
             throw new FlashgateException(ErrorCode.ACTIVATION_FAILED, "a device with IMEI " + after.imei() + " answered instead of "
                     + before.imei());
@@ -337,17 +368,23 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
 
     @Override
     public SerialLink open(Device which, String role) throws FlashgateException {
+        if (!which.id().equals(device.id()) && record.imei() != null && aliased.add(which.id())) {
+            engine.journal().alias(which.id(), record.imei(), record.model());
+        }
         long deadline = System.nanoTime() + PORT_BUSY_WAIT.toNanos();
         while (true) {
             checkCancelled();
             Device now = engine.discovery().devices().stream().filter(d -> d.id().equals(which.id())).findFirst()
                     .orElse(which);
-            PortInfo port = now.port(role).orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE,
-                    describe(now) + " has no " + role + " port now"));
+            Optional<PortInfo> port = now.port(role);
             try {
-                return links.open(engine.links(), port.path());
+                if (port.isEmpty()) {
+                    // a device that just came back shows its ports one by one, as discovery probes them
+                    throw new FlashgateException(ErrorCode.DEVICE_GONE, describe(now) + " has no " + role + " port now");
+                }
+                return links.open(engine.links(), port.get().path());
             } catch (FlashgateException e) {
-                // discovery may be probing the port this very moment
+                // or discovery is probing the port this very moment
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }

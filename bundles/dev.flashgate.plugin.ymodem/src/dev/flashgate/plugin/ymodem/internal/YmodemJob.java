@@ -68,7 +68,7 @@ final class YmodemJob implements UpgradeJob {
             long free = storage(channel)[0];
             String secver = expectOk(channel, "AT+FGSECVER?").value("+FGSECVER:");
             revisionBefore = revisionBefore != null ? revisionBefore : ati.value("Revision:");
-            return new DeviceFacts(imei, ati.value("Model:"), ati.value("Revision:"), null, -1, number(secver, "AT+FGSECVER?"), free);
+            return new DeviceFacts(imei, ati.value("Model:"), ati.value("Revision:"), null, null, -1, number(secver, "AT+FGSECVER?"), free);
         }
     }
 
