@@ -226,6 +226,32 @@ public final class PluginBench implements AutoCloseable {
         helpers.add(t);
     }
 
+    /**
+     * Plugs a device back in if it is off the bus and returns it as discovery shows it now, in
+     * whatever mode it came up (a modem with a torn flash comes up in emergency download, without
+     * an identity).
+     */
+    public Device present(SimulatedDevice device) throws Exception {
+        if (device.hostPorts().isEmpty()) {
+            device.reenumerate();
+        }
+        DeviceDiscovery discovery = service(DeviceDiscovery.class);
+        long deadline = System.nanoTime() + DISCOVERY_PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Instant plugged = pluggedIn(device);
+            for (String port : device.hostPorts()) {
+                Optional<Device> d = discovery.byPort(realPath(port)).filter(x -> x.presence() == Device.Presence.PRESENT)
+                        .filter(x -> !x.lastSeen().isBefore(plugged));
+                if (d.isPresent()) {
+                    return d.get();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("discovery does not show " + device.model() + " " + device.serial() + " on " + device.hostPorts()
+                + "; it shows " + discovery.devices());
+    }
+
     /** Plugs a device back in if it is off the bus, and waits until discovery knows it again. */
     public Device powerBack(SimulatedDevice device) throws Exception {
         if (device.hostPorts().isEmpty()) {

@@ -42,6 +42,7 @@ final class FirehoseHost {
     private final Consumer<String> log;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private int payload = DEFAULT_PAYLOAD;
+    private String target;
 
     FirehoseHost(SerialLink link, Duration timeout, Consumer<String> log) {
         this.link = link;
@@ -64,7 +65,41 @@ final class FirehoseHost {
             return configure((int) size);
         }
         payload = wanted;
+        target = r.attribute("TargetName").isBlank() ? null : r.attribute("TargetName").trim();
         return payload;
+    }
+
+    /** The chip the programmer says it runs on ({@code TargetName} of configure), or {@code null}. */
+    String target() {
+        return target;
+    }
+
+    /** Reads a small range back (at most {@code limit} bytes), e.g. a firmware header. */
+    byte[] read(Range range, int limit) throws FlashgateException {
+        if (range.bytes() > limit) {
+            throw new IllegalArgumentException("reads are for headers: " + range.bytes() + " > " + limit);
+        }
+        Response r = command("<read SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\"" + range.sectors()
+                + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\"/>");
+        if (!r.ack() || !"true".equalsIgnoreCase(r.attribute("rawmode"))) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer refused to read sectors " + range.start() + "+"
+                    + range.sectors());
+        }
+        byte[] data = new byte[(int) range.bytes()];
+        int have = Math.min(pending.size(), data.length);
+        byte[] queued = pending.toByteArray();
+        System.arraycopy(queued, 0, data, 0, have);
+        pending.reset();
+        pending.write(queued, have, queued.length - have);
+        if (have < data.length && !link.readFully(data, have, data.length - have, timeout)) {
+            throw new FlashgateException(ErrorCode.DEVICE_STALLED, "the programmer sent less than the " + data.length
+                    + " bytes asked for");
+        }
+        if (!response().ack()) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer ended the read of sectors " + range.start()
+                    + " with a NAK");
+        }
+        return data;
     }
 
     private static long parsePayload(String text) {

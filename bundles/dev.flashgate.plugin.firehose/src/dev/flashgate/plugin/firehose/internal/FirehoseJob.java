@@ -51,8 +51,9 @@ final class FirehoseJob implements UpgradeJob {
     private final String usbSerial;
     private String revisionBefore;
     private Set<String> edlBefore = Set.of();
-    private boolean switched;
+    private boolean inEdl;
     private boolean programming;
+    private Device startedOn;
     private SerialLink link;
     private FirehoseHost firehose;
 
@@ -101,9 +102,8 @@ final class FirehoseJob implements UpgradeJob {
 
     @Override
     public DeviceFacts facts() throws FlashgateException {
-        if (context.device().mode() != DeviceMode.MODEM) {
-            throw new FlashgateException(ErrorCode.INCOMPATIBLE_MODEL, "the device is in " + context.device().mode()
-                    + " mode; start from modem mode (power-cycle it)");
+        if (context.device().mode() == DeviceMode.EDL) {
+            return factsFromFlash();
         }
         try (SerialLink l = context.open("at")) {
             AtResponse ati = new AtChannel(l).command("ATI", COMMAND);
@@ -111,8 +111,39 @@ final class FirehoseJob implements UpgradeJob {
                 throw new FlashgateException(ErrorCode.DEVICE_NAK, "ATI answered " + ati.result());
             }
             revisionBefore = revisionBefore != null ? revisionBefore : ati.value("Revision:");
-            return new DeviceFacts(ati.value("IMEI:"), ati.value("Model:"), ati.value("Revision:"), null, -1, -1, -1);
+            return new DeviceFacts(ati.value("IMEI:"), ati.value("Model:"), ati.value("Revision:"), null, null, -1, -1, -1);
         }
+    }
+
+    /**
+     * A device waiting in emergency download (a session before it was cut off, or it would not boot)
+     * says nothing about itself: the programmer runs in its RAM (nothing is written) and reads the
+     * firmware header at the start of the first programmed range, {@code FGSIMFW <model> <version>
+     * <securityVersion>}; the programmer names the chip.
+     */
+    private DeviceFacts factsFromFlash() throws FlashgateException {
+        inEdl = true;
+        start(context.device(), false);
+        Range first = layout.programs().stream().filter(p -> p.label().equals("modem")).findFirst()
+                .orElse(layout.programs().get(0)).range();
+        byte[] head = firehose.read(new Range(first.start(), 1, first.sectorSize()), RawProgram.MAX_SECTOR);
+        String text = new String(head, java.nio.charset.StandardCharsets.US_ASCII);
+        int end = text.indexOf('\n');
+        String[] parts = end < 0 ? new String[0] : text.substring(0, end).split(" ");
+        String target = firehose.target();
+        if (parts.length != 4 || !parts[0].equals("FGSIMFW")) {
+            context.log("the flash holds no firmware header: the device cannot say which model it is");
+            return new DeviceFacts(null, null, null, null, target, -1, -1, -1);
+        }
+        revisionBefore = parts[2];
+        context.log("in emergency download; its flash holds " + parts[2] + " for " + parts[1]);
+        long securityVersion;
+        try {
+            securityVersion = Long.parseLong(parts[3]);
+        } catch (NumberFormatException e) {
+            securityVersion = -1;
+        }
+        return new DeviceFacts(null, parts[1], parts[2], null, target, -1, securityVersion, -1);
     }
 
     @Override
@@ -123,13 +154,28 @@ final class FirehoseJob implements UpgradeJob {
     @Override
     public void prepare() throws FlashgateException {
         closeLink();
-        Device edl = context.device().mode() == DeviceMode.EDL ? context.device() : switchToEdl();
+        Device now = context.device();
+        if (now.mode() == DeviceMode.EDL) {
+            // the programmer still runs if the device has not re-enumerated since it was started
+            start(now, startedOn != null && startedOn.ports().equals(now.ports()) && startedOn.lastSeen().equals(now.lastSeen()));
+        } else {
+            start(switchToEdl(), false);
+        }
+    }
+
+    /** Opens the EDL port, uploads the programmer unless it runs already, and configures Firehose. */
+    private void start(Device edl, boolean programmerRunning) throws FlashgateException {
+        closeLink();
         link = context.open(edl, "edl");
-        context.log("uploading the programmer (" + programmer.length + " bytes) with Sahara");
-        new SaharaHost(link, SAHARA).upload(programmer, n -> context.progress(n, programmer.length));
+        if (!programmerRunning) {
+            context.log("uploading the programmer (" + programmer.length + " bytes) with Sahara");
+            new SaharaHost(link, SAHARA).upload(programmer, n -> context.progress(n, programmer.length));
+        }
         firehose = new FirehoseHost(link, FIREHOSE, context::log);
         int payload = firehose.configure(FirehoseHost.DEFAULT_PAYLOAD);
-        context.log("Firehose configured for NAND, " + payload + " bytes per payload");
+        context.log("Firehose configured for NAND on " + (firehose.target() == null ? "an unnamed chip" : firehose.target())
+                + ", " + payload + " bytes per payload");
+        startedOn = edl;
     }
 
     /** Asks for EDL over DIAG and waits for this device's EDL port. */
@@ -139,7 +185,7 @@ final class FirehoseJob implements UpgradeJob {
         try (SerialLink diag = context.open("diag")) {
             diag.write(Hdlc.encode(EDL_SWITCH));
         }
-        switched = true;
+        inEdl = true;
         context.log("asked for emergency download over DIAG; waiting for the device's EDL port");
         Device edl = context.awaitDevice(this::isOurEdl, context.options().reconnectTimeout());
         context.log("bound " + edl.id() + " to this session");
@@ -199,23 +245,25 @@ final class FirehoseJob implements UpgradeJob {
         closeLink();
     }
 
+    /** The session's device back in any mode: the same discovery id, or a port with its USB serial. */
     @Override
     public boolean recognizes(Device device, String sessionDeviceId, Instant since) {
-        return device.lastSeen().isAfter(since) && (device.id().equals(sessionDeviceId) || isOurEdl(device));
+        return device.lastSeen().isAfter(since) && (device.id().equals(sessionDeviceId) || isOurEdl(device)
+                || usbSerial != null && device.ports().stream().anyMatch(p -> usbSerial.equals(p.usbSerial())));
     }
 
     @Override
     public DeviceCondition condition(SessionState state, FlashgateException failure) {
         String was = revisionBefore == null ? "its previous firmware" : revisionBefore;
         if (programming) {
-            return DeviceCondition.recoverable("a partition may be half written, so the device starts in emergency download; "
-                    + "run the session again (EDL is always reachable on this chip)");
+            return DeviceCondition.recoverable("a partition may be half written: power-cycle the device (it starts in emergency "
+                    + "download, always reachable on this chip) and run the session again");
         }
         if (state == SessionState.ACTIVATING) {
             return new DeviceCondition(DeviceCondition.Kind.UNKNOWN, "every range read back as written; the device was told to "
                     + "reboot: reconnect it and check its revision, or run the session again");
         }
-        if (switched) {
+        if (inEdl) {
             return DeviceCondition.untouched("nothing was written; the device is in emergency download: power-cycle it to boot "
                     + was);
         }

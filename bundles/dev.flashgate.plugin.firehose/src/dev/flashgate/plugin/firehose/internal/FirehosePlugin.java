@@ -31,7 +31,7 @@ public final class FirehosePlugin implements UpgradePlugin {
     public FirehosePlugin(BundleContext context) {
         info = new PluginInfo(ID, "Qualcomm MDM9x07 (EDL: Sahara, Firehose)", context.getBundle().getVersion().toString(),
                 "Flashgate", List.of(new DeviceSeries("ZTE", "mdm9x07-modem", CHIPSET, List.of("MF833S", "MF833V"),
-                        List.of(DeviceMode.MODEM))));
+                        List.of(DeviceMode.MODEM, DeviceMode.EDL))));
     }
 
     @Override
@@ -39,10 +39,14 @@ public final class FirehosePlugin implements UpgradePlugin {
         return info;
     }
 
+    /** Modems with their DIAG and AT ports, and Qualcomm devices waiting in emergency download (recovery). */
     @Override
     public boolean handles(Device device) {
-        return device.mode() == DeviceMode.MODEM && CHIPSET.equalsIgnoreCase(device.chipset()) && device.port("diag").isPresent()
-                && device.port("at").isPresent();
+        return switch (device.mode()) {
+            case MODEM -> CHIPSET.equalsIgnoreCase(device.chipset()) && device.port("diag").isPresent() && device.port("at").isPresent();
+            case EDL -> device.port("edl").isPresent();
+            default -> false;
+        };
     }
 
     @Override
