@@ -90,6 +90,8 @@ class CommandLineTest {
                 "and a simulated modem with its DIAG and AT ports:\n" + demo.out());
         assertTrue(demo.out().contains("SUCCEEDED: HS920S") && demo.out().contains("now runs FG_HS920S_A02"),
                 "the embedded default updates the simulated hotspot:\n" + demo.out());
+        assertTrue(demo.out().contains("SUCCEEDED: MF833S") && demo.out().contains("now runs FG_MF833S_B07"),
+                "and the simulated modem, through emergency download:\n" + demo.out());
         assertTrue(cli.run("trust", "list").out().contains("no trust anchors"), "the demo CA must never enter the trust store");
         CliHarness.Result plain = cli.run("verify", home.resolve("demo/packages/MF833S-FG_MF833S_B07.fgp"));
         assertEquals(4, plain.status(), plain.all());

@@ -39,11 +39,12 @@ import picocli.CommandLine.Command;
 /**
  * {@code flashgate demo}: the embedded default. Creates (once) a clearly labelled demo CA, a
  * demo vendor key and signed sample packages for the simulated devices under
- * {@code <home>/demo}, then verifies and inspects them and updates the simulated hotspot with its
- * sample, trusting the demo CA for this command only; it is never added to the station's trust store.
+ * {@code <home>/demo}, then verifies and inspects them and updates the simulated hotspot and modem
+ * with their samples, trusting the demo CA for this command only; it is never added to the station's
+ * trust store.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Verify and inspect the sample packages and update a simulated hotspot, trusting the demo CA for this command only.")
+        description = "Verify and inspect the sample packages and update the simulated devices, trusting the demo CA for this command only.")
 final class DemoCommand implements Callable<Integer> {
 
     /** Bumped when the sample packages change, so existing homes get the new ones. */
@@ -94,7 +95,8 @@ final class DemoCommand implements Callable<Integer> {
                 ProgressListener.NONE));
         t.out().println();
         if (!devices.isEmpty()) {
-            asExpected &= flash(t, devices.get(0), samples.hotspotPackage(), demoOnly);
+            asExpected &= flash(t, "hotspot", devices.get(0), samples.hotspotPackage(), demoOnly);
+            asExpected &= flash(t, "modem", devices.get(1), samples.modemPackage(), demoOnly);
         }
         t.out().printf("Try: flashgate inspect %s --trust %s%n", samples.tamperedPackage(), samples.ca());
         t.out().printf("     flashgate history        (every session, with the states it went through)%n");
@@ -103,12 +105,12 @@ final class DemoCommand implements Callable<Integer> {
         return asExpected ? 0 : ErrorCode.INTERNAL.exitStatus();
     }
 
-    /** Updates the simulated hotspot with the sample package: a whole session, as {@code flashgate flash} runs it. */
-    private boolean flash(Terminal t, SimulatedDevice hotspot, Path pkg, TrustAnchors anchors) {
-        t.out().println("Updating the simulated hotspot with the sample package (flashgate flash):");
+    /** Updates a simulated device with its sample package: a whole session, as {@code flashgate flash} runs it. */
+    private boolean flash(Terminal t, String what, SimulatedDevice simulated, Path pkg, TrustAnchors anchors) {
+        t.out().println("Updating the simulated " + what + " with its sample package (flashgate flash):");
         try {
-            Device device = services.discovery().get().byImei(hotspot.imei())
-                    .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, "the simulated hotspot was not discovered"));
+            Device device = services.discovery().get().byImei(simulated.imei())
+                    .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, "the simulated " + what + " was not discovered"));
             UpdateSession session = services.sessions().get().start(new SessionRequest(pkg, device.id(), anchors, false,
                     SessionOptions.DEFAULTS));
             SessionRecord r = session.await(Duration.ofMinutes(2)).record();
