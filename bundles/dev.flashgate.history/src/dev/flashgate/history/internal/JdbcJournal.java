@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -53,6 +54,12 @@ public final class JdbcJournal implements SessionJournal {
     public static final String URL_PROPERTY = "flashgate.history.url";
     public static final String USER_PROPERTY = "flashgate.history.user";
     public static final String PASSWORD_PROPERTY = "flashgate.history.password";
+    /**
+     * H2's "Database may be already in use" and "Error opening database" (its lock file was just
+     * touched): another process is opening it in mixed mode right now.
+     */
+    private static final java.util.Set<Integer> H2_BUSY = java.util.Set.of(90020, 8000);
+    private static final java.time.Duration OPEN_PATIENCE = java.time.Duration.ofSeconds(20);
     /** The password is better kept out of command lines: the launcher's environment can carry it. */
     public static final String PASSWORD_ENVIRONMENT = "FLASHGATE_HISTORY_PASSWORD";
 
@@ -239,10 +246,7 @@ public final class JdbcJournal implements SessionJournal {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = driver().connect(url, credentials);
-            if (connection == null) {
-                throw new SQLException("the driver does not accept " + url);
-            }
+            connection = connect();
             connection.setAutoCommit(false);
         }
         if (!prepared) {
@@ -251,6 +255,34 @@ public final class JdbcJournal implements SessionJournal {
             prepared = true;
         }
         return connection;
+    }
+
+    /**
+     * Connects, waiting while another process holds the embedded database as it starts serving it
+     * to the others (several stations' command lines starting at once), at most {@link #OPEN_PATIENCE}.
+     */
+    private Connection connect() throws SQLException {
+        long deadline = System.nanoTime() + OPEN_PATIENCE.toNanos();
+        Driver driver = driver();
+        for (int attempt = 0;; attempt++) {
+            try {
+                Connection c = driver.connect(url, credentials);
+                if (c == null) {
+                    throw new NoDriver("the driver does not accept " + redacted(url));
+                }
+                return c;
+            } catch (SQLException e) {
+                if (e instanceof NoDriver || !H2_BUSY.contains(e.getErrorCode()) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L + ThreadLocalRandom.current().nextLong(50L << Math.min(attempt, 4)));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private Driver driver() throws SQLException {
