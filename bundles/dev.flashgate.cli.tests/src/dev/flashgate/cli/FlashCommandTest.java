@@ -81,6 +81,23 @@ class FlashCommandTest {
     }
 
     @Test
+    void severalDevicesAreUpdatedAtOnceEachInItsOwnSession() throws Exception {
+        SimulatedDevice first = hotspot();
+        SimulatedDevice second = hotspot();
+        CliHarness.Result both = cli.run("flash", packages.resolve("HS920S-FG_HS920S_A02.fgp"), "--device", first.imei(),
+                "--device", second.imei(), "--trust", ca, "--json");
+        assertEquals(0, both.status(), both.all());
+        JsonNode sessions = new ObjectMapper().readTree(both.out());
+        assertEquals(2, sessions.size());
+        for (JsonNode s : sessions) {
+            assertEquals("SUCCEEDED", s.get("state").asText(), s.toString());
+        }
+        assertTrue(both.err().contains("[" + first.imei() + "]") && both.err().contains("[" + second.imei() + "]"), both.err());
+        assertEquals("FG_HS920S_A02", first.revision());
+        assertEquals("FG_HS920S_A02", second.revision());
+    }
+
+    @Test
     void aBrokenPackageNeverReachesTheDeviceAndTheExitStatusSaysWhy() throws Exception {
         SimulatedDevice device = hotspot();
         CliHarness.Result corrupted = cli.run("flash", packages.resolve("HS920S-FG_HS920S_A02-corrupted.fgp"), "--port",

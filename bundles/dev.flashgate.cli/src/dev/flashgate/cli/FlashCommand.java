@@ -35,8 +35,9 @@ final class FlashCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PKG", description = "The .fgp update package.")
     Path pkg;
 
-    @Option(names = "--device", paramLabel = "IMEI", description = "The device to update, by IMEI.")
-    String imei;
+    @Option(names = "--device", paramLabel = "IMEI",
+            description = "A device to update, by IMEI (repeatable: several devices are updated at once, each in its own session).")
+    List<String> imeis = new ArrayList<>();
 
     @Option(names = "--port", paramLabel = "PATH", description = "A port of the device to update (repeatable: a device can have several).")
     List<String> ports = new ArrayList<>();
@@ -70,23 +71,32 @@ final class FlashCommand implements Callable<Integer> {
         if (stallSeconds < 1 || retries < 0) {
             throw new FlashgateException(ErrorCode.USAGE, "--stall-timeout must be at least 1 and --retries at least 0");
         }
-        Device device = device(services.discovery().get());
+        List<Device> devices = devices(services.discovery().get());
         UpdateSessions engine = services.sessions().get();
         SessionOptions options = SessionOptions.DEFAULTS.withStallTimeout(Duration.ofSeconds(stallSeconds)).withRetries(retries);
-        UpdateSession session = engine.start(new SessionRequest(pkg.toAbsolutePath(), device.id(), trust.anchors(services.trustStore()),
-                allowDowngrade, options));
+        List<UpdateSession> sessions = new ArrayList<>();
+        for (Device device : devices) {
+            sessions.add(engine.start(new SessionRequest(pkg.toAbsolutePath(), device.id(), trust.anchors(services.trustStore()),
+                    allowDowngrade, options)));
+        }
         Thread cancelOnInterrupt = new Thread(() -> {
-            session.cancel();
-            try {
-                session.await(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            sessions.forEach(UpdateSession::cancel);
+            for (UpdateSession session : sessions) {
+                try {
+                    session.await(Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }, "flashgate-flash-cancel");
         Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
         try {
-            SessionStatus end = follow(session);
-            return report(session, end.record());
+            if (sessions.size() == 1) {
+                follow(sessions.get(0));
+                return report(sessions.get(0), sessions.get(0).status().record());
+            }
+            followAll(sessions);
+            return reportAll(sessions);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(cancelOnInterrupt);
@@ -96,8 +106,25 @@ final class FlashCommand implements Callable<Integer> {
         }
     }
 
-    /** The device named by --device or --port, or the only one attached. */
-    private Device device(DeviceDiscovery discovery) throws FlashgateException {
+    /** The devices named by --device, or by --port, or the only one attached. */
+    private List<Device> devices(DeviceDiscovery discovery) throws FlashgateException {
+        if (imeis.size() > 1 && !ports.isEmpty()) {
+            throw new FlashgateException(ErrorCode.USAGE, "name several devices with --device, or one device's ports with --port");
+        }
+        if (imeis.size() <= 1) {
+            return List.of(device(discovery, imeis.isEmpty() ? null : imeis.get(0)));
+        }
+        discovery.rescan();
+        List<Device> found = new ArrayList<>();
+        for (String one : new LinkedHashSet<>(imeis)) {
+            found.add(discovery.byImei(one).filter(d -> d.presence() == Device.Presence.PRESENT)
+                    .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, "no device with IMEI " + one + " is attached")));
+        }
+        return found;
+    }
+
+    /** The device named by its IMEI or by --port, or the only one attached. */
+    private Device device(DeviceDiscovery discovery, String imei) throws FlashgateException {
         ports.forEach(discovery::addPort);
         discovery.rescan();
         if (imei != null) {
@@ -159,6 +186,52 @@ final class FlashCommand implements Callable<Integer> {
             }
             t.err().flush();
         }
+    }
+
+    /** Several sessions at once: their log lines, each under its device, until all have ended. */
+    private void followAll(List<UpdateSession> sessions) throws InterruptedException {
+        Terminal t = services.terminal();
+        int[] logged = new int[sessions.size()];
+        boolean running = true;
+        while (running) {
+            running = false;
+            for (int i = 0; i < sessions.size(); i++) {
+                UpdateSession session = sessions.get(i);
+                SessionStatus s = session.await(Duration.ofMillis(100));
+                List<String> log = session.log();
+                String who = s.record().imei() != null ? s.record().imei() : s.record().deviceId();
+                for (String line : log.subList(Math.min(logged[i], log.size()), log.size())) {
+                    t.err().println("[" + who + "] " + line);
+                }
+                logged[i] = log.size();
+                running |= !s.record().state().isFinal();
+            }
+            t.err().flush();
+        }
+    }
+
+    /** One line (or JSON object) a session; the exit status of the first that failed. */
+    private int reportAll(List<UpdateSession> sessions) {
+        Terminal t = services.terminal();
+        int status = 0;
+        var list = ReportJson.MAPPER.createArrayNode();
+        for (UpdateSession session : sessions) {
+            SessionRecord r = session.status().record();
+            list.add(SessionText.json(r, session.log()));
+            if (!json) {
+                t.out().println(r.state() + "  " + (r.imei() != null ? r.imei() : r.deviceId()) + "  "
+                        + (r.state() == SessionState.SUCCEEDED ? "now runs " + r.version()
+                                : r.code() + ": " + r.detail() + (r.condition() == null ? "" : "; device " + r.condition())));
+            }
+            if (status == 0 && r.state() != SessionState.SUCCEEDED) {
+                status = r.code() == null ? ErrorCode.INTERNAL.exitStatus() : r.code().exitStatus();
+            }
+        }
+        if (json) {
+            t.out().println(ReportJson.text(list));
+        }
+        t.flush();
+        return status;
     }
 
     private int report(UpdateSession session, SessionRecord r) {
