@@ -3,8 +3,8 @@
 # this run and read from the session journal:
 #  1. programming speed (TRANSFERRING to VERIFYING_DEVICE of one session writing MiB of images)
 #     against the raw copy speed of the same bytes through a socat pty pair (the baseline);
-#  2. eight modems updated at once (eight `flashgate flash` processes) against one alone: the span
-#     from the first session's start to the last one's end, over the single session's duration.
+#  2. eight modems updated at once (one `flashgate flash` with eight --device) against one alone: the
+#     span from the first session's start to the last one's end, over the single session's duration.
 #   releng/bench/firehose-bench.sh [MiB (default 64)] [MiB for the eight (default 16)]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,9 +63,13 @@ simulate() { # count serial-prefix -> IMEIs on stdout
     grep -o 'IMEI [0-9]*' "$work/$2.log" | cut -d' ' -f2
 }
 
-flash() { # pkg imei -> session id
-    fg flash "$1" --trust "$demo/demo-ca.pem" --device "$2" --json 2>/dev/null \
-        | py "import json, sys; print(json.load(sys.stdin)['id'])"
+flash() { # pkg imei -> session id; a failed session stops the benchmark with its log
+    if ! fg flash "$1" --trust "$demo/demo-ca.pem" --device "$2" --json > "$work/flash-$2.json" 2> "$work/flash-$2.log"; then
+        echo "the session on $2 failed:" >&2
+        cat "$work/flash-$2.log" "$work/flash-$2.json" >&2
+        return 1
+    fi
+    py "import json, sys; print(json.load(open(sys.argv[1]))['id'])" "$work/flash-$2.json"
 }
 
 times() { # session ids -> started ended transferring verifying (epoch seconds), one line each
@@ -90,14 +94,14 @@ package each "$each"
 mapfile -t eight < <(simulate 9 EIGHT)
 one_id=$(flash "$work/each.fgp" "${eight[8]}")
 read -r one_start one_end _ _ <<< "$(times "$one_id")"
-ids=()
-flashers=()
-for i in $(seq 0 7); do
-    flash "$work/each.fgp" "${eight[$i]}" > "$work/id.$i" &
-    flashers+=($!)
-done
-wait "${flashers[@]}"
-for i in $(seq 0 7); do ids+=("$(cat "$work/id.$i")"); done
+args=()
+for i in $(seq 0 7); do args+=(--device "${eight[$i]}"); done
+if ! fg flash "$work/each.fgp" --trust "$demo/demo-ca.pem" "${args[@]}" --json > "$work/eight.json" 2> "$work/eight.log"; then
+    echo "updating eight modems at once failed:" >&2
+    cat "$work/eight.log" >&2
+    exit 1
+fi
+mapfile -t ids < <(py "import json, sys; [print(s['id']) for s in json.load(open(sys.argv[1]))]" "$work/eight.json")
 span=$(times "${ids[@]}" | py '
 import sys
 rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
