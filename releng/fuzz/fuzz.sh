@@ -4,14 +4,21 @@
 # A finding stops the session and is written next to the seeds in
 #   releng/fuzz/src/test/resources/dev/flashgate/fuzz/PackageFuzzTestInputs/packageReaders/
 # where it stays as a regression input once the bug is fixed.
-#   releng/fuzz/fuzz.sh [ROUNDS (default 20, i.e. 10 minutes)]
+# TARGET picks what is fuzzed: package (the package readers) or device (what a device in emergency
+# download sends: Sahara packets, Firehose documents, layouts).
+#   releng/fuzz/fuzz.sh [ROUNDS (default 20, i.e. 10 minutes)] [TARGET (default package)]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 . releng/scripts/jdk.sh
 rounds=${1:-20}
+case ${2:-package} in
+    package) execution=default-test ;;
+    device) execution=device-input ;;
+    *) echo "fuzz.sh: TARGET is package or device" >&2; exit 2 ;;
+esac
 ./mvnw -B -q install -pl releng/fuzz -am -DskipTests -Dtycho.surefire.skip=true
 for round in $(seq "$rounds"); do
     echo "fuzz round $round of $rounds" >&2
-    JAZZER_FUZZ=1 ./mvnw -B -q -o surefire:test -pl releng/fuzz
+    JAZZER_FUZZ=1 ./mvnw -B -q -o "surefire:test@$execution" -pl releng/fuzz
 done

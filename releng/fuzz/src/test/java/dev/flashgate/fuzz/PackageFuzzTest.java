@@ -16,12 +16,6 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,18 +52,13 @@ class PackageFuzzTest {
     private static final Path PACKAGE = tempFile();
 
     /** Longest any one input may take before it counts as a hang. */
-    private static final long HANG_SECONDS = 5;
-    private static final ExecutorService WORKER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "fuzz-input");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final HangGuard GUARD = new HangGuard("fuzz-input", 5);
 
     @FuzzTest(maxDuration = "30s")
     void packageReaders(FuzzedDataProvider data) throws Exception {
         int reader = data.consumeInt(0, 2);
         byte[] bytes = data.consumeRemainingAsBytes();
-        Future<?> run = WORKER.submit(() -> {
+        GUARD.run("reader " + reader + " on a " + bytes.length + "-byte input", () -> {
             switch (reader) {
                 case 0 -> wholePackage(bytes);
                 case 1 -> manifest(bytes);
@@ -77,16 +66,6 @@ class PackageFuzzTest {
             }
             return null;
         });
-        try {
-            run.get(HANG_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("reader " + reader + " hung on a " + bytes.length + "-byte input");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw new AssertionError(e.getCause());
-        }
     }
 
     private static void wholePackage(byte[] bytes) throws IOException {

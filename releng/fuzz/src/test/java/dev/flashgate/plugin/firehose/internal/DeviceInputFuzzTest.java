@@ -3,12 +3,6 @@ package dev.flashgate.plugin.firehose.internal;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -16,6 +10,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.device.MemoryLink;
+import dev.flashgate.fuzz.HangGuard;
 
 /**
  * Coverage-guided fuzzing of what the host reads from a device in emergency download, and of
@@ -28,30 +23,16 @@ class DeviceInputFuzzTest {
     private static final byte[] PROGRAMMER = new byte[8192];
     private static final Set<ErrorCode> DEVICE_CODES = EnumSet.of(ErrorCode.DEVICE_NAK, ErrorCode.DEVICE_STALLED,
             ErrorCode.DEVICE_GONE);
-    private static final ExecutorService WORKER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "fuzz-device-input");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final HangGuard GUARD = new HangGuard("fuzz-device-input", 10);
 
     @FuzzTest(maxDuration = "20s")
     void deviceInput(FuzzedDataProvider data) throws Exception {
         int reader = data.consumeInt(0, 2);
         byte[] bytes = data.consumeRemainingAsBytes();
-        Future<?> run = WORKER.submit(() -> {
+        GUARD.run("reader " + reader + " on a " + bytes.length + "-byte input", () -> {
             read(reader, bytes);
             return null;
         });
-        try {
-            run.get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("reader " + reader + " hung on a " + bytes.length + "-byte input");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw new AssertionError(e.getCause());
-        }
     }
 
     private static void read(int reader, byte[] bytes) throws Exception {
