@@ -115,6 +115,32 @@ class EdlProtocolTest {
     }
 
     @Test
+    void aProgramTheDeviceRefusesIsADeviceNakAndNothingIsStreamed() throws Exception {
+        SerialLinks links = service(SerialLinks.class);
+        SimulatedDevice modem = modem();
+        String edl = switchToEdl(modem, links);
+        try (SerialLink link = links.open(edl)) {
+            new SaharaHost(link, Duration.ofSeconds(5)).upload(DemoFirmware.programmerBytes(), n -> { });
+            FirehoseHost firehose = new FirehoseHost(link, Duration.ofSeconds(10), s -> { });
+            firehose.configure(1 << 20);
+            modem.inject(dev.flashgate.simulator.Faults.parse(List.of("nak-next")));
+            byte[] image = new byte[4096];
+            long[] streamed = {0};
+            FlashgateException refused = assertThrows(FlashgateException.class, () -> firehose.program(
+                    new Range(DemoFirmware.MODEM_START_SECTOR, 2, 2048), "modem", new ByteArrayInputStream(image), image.length,
+                    n -> streamed[0] = n));
+            assertEquals(ErrorCode.DEVICE_NAK, refused.code());
+            assertTrue(refused.detail().contains("refused to program modem"), refused.detail());
+            assertEquals(0, streamed[0], "no raw data follows a refused program");
+            Range outside = new Range(DemoFirmware.MODEM_START_SECTOR - 1, 2, 2048);
+            FlashgateException crossing = assertThrows(FlashgateException.class, () -> firehose.program(outside, "modem",
+                    new ByteArrayInputStream(image), image.length, n -> { }));
+            assertEquals(ErrorCode.DEVICE_NAK, crossing.code(), "a range crossing a partition boundary is refused");
+            firehose.reset();
+        }
+    }
+
+    @Test
     void aProgrammerTheDeviceDoesNotTrustIsRefusedAndTheDeviceStaysRecoverable() throws Exception {
         SerialLinks links = service(SerialLinks.class);
         SimulatedDevice modem = modem();

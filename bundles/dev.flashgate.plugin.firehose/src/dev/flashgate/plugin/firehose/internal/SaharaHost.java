@@ -24,6 +24,7 @@ final class SaharaHost {
     static final int DONE = 0x05;
     static final int DONE_RESP = 0x06;
     static final int RESET = 0x07;
+    static final int RESET_RESP = 0x08;
     static final int READ_DATA_64 = 0x12;
     static final int PROGRAMMER_IMAGE = 13;
     private static final int VERSION = 2;
@@ -47,7 +48,7 @@ final class SaharaHost {
      */
     void upload(byte[] programmer, LongConsumer progress) throws FlashgateException {
         link.discardInput(); // HELLOs repeated before the host listened: answer a fresh one only
-        ByteBuffer hello = expect(HELLO, 0x30);
+        ByteBuffer hello = awaitHello();
         int mode = hello.getInt(20);
         send(packet(HELLO_RESP, VERSION, VERSION_COMPATIBLE, 0, mode, 0, 0, 0, 0, 0, 0));
         long served = 0;
@@ -104,6 +105,26 @@ final class SaharaHost {
         }
         link.write(image, (int) offset, (int) length);
         return length;
+    }
+
+    /**
+     * The boot ROM's next HELLO. What an earlier exchange left on the line (a RESET_RESP after a
+     * refused programmer) is skipped; anything else, or too much of it, is not a boot ROM.
+     */
+    private ByteBuffer awaitHello() throws FlashgateException {
+        for (int skipped = 0; skipped < 4; skipped++) {
+            ByteBuffer p = readPacket();
+            int command = p.getInt(0);
+            if (command == HELLO) {
+                requireLength(p, 0x30);
+                return p;
+            }
+            if (command != RESET_RESP) {
+                break;
+            }
+        }
+        throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device does not start Sahara with HELLO: it is not a boot ROM "
+                + "waiting in emergency download");
     }
 
     private ByteBuffer expect(int command, int length) throws FlashgateException {
