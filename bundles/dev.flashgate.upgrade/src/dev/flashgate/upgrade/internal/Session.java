@@ -120,7 +120,6 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
             if (pkg != null) {
                 pkg.close();
             }
-            engine.ended(this);
             ended.countDown();
         }
     }

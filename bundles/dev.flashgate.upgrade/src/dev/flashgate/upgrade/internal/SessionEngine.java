@@ -158,10 +158,6 @@ public final class SessionEngine implements UpdateSessions {
         return plugins.stream().filter(p -> p.info().id().equals(id) && p.handles(device)).findFirst();
     }
 
-    synchronized void ended(Session session) {
-        notifyAll();
-    }
-
     private static long heapAvailable() {
         Runtime rt = Runtime.getRuntime();
         return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
