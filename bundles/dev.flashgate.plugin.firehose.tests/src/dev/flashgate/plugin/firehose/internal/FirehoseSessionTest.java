@@ -53,6 +53,10 @@ class FirehoseSessionTest {
     }
 
     private Path pkg(String version, byte[] programmer) throws Exception {
+        return pkg(version, programmer, null);
+    }
+
+    private Path pkg(String version, byte[] programmer, String patchXml) throws Exception {
         Path files = Files.createDirectories(dir.resolve(version + "-" + (programmer == null ? "demo" : "forged")));
         Path prog = files.resolve("prog_nand_firehose_9x07.mbn");
         if (programmer == null) {
@@ -67,10 +71,15 @@ class FirehoseSessionTest {
         Map<String, Object> fields = new HashMap<>(Map.of("vendor", "Test", "version", version, "versionCode", 700L,
                 "securityVersion", 3L, "target.plugin", FirehosePlugin.ID, "target.chipset", "MDM9x07",
                 "target.models", List.of("MF833S")));
-        return bench.pack(version + (programmer == null ? "" : "-forged"), fields, List.of(
+        List<PackRequest.Source> sources = new java.util.ArrayList<>(List.of(
                 new PackRequest.Source(prog, "firehose/prog_nand_firehose_9x07.mbn", "programmer"),
                 new PackRequest.Source(layout, "firehose/rawprogram_nand.xml", "layout"),
-                new PackRequest.Source(image, "images/modem.ubi", "image")), true);
+                new PackRequest.Source(image, "images/modem.ubi", "image")));
+        if (patchXml != null) {
+            sources.add(new PackRequest.Source(Files.writeString(files.resolve("patch0.xml"), patchXml), "firehose/patch0.xml", "patch"));
+        }
+        return bench.pack(version + (programmer == null ? "" : "-forged") + (patchXml == null ? "" : "-patched"), fields, sources,
+                true);
     }
 
     private SessionStatus flash(Path pkg, Device device) throws Exception {
@@ -89,6 +98,23 @@ class FirehoseSessionTest {
         assertEquals(List.of(SessionState.PENDING, SessionState.VERIFYING, SessionState.PREFLIGHT, SessionState.PREPARING,
                 SessionState.TRANSFERRING, SessionState.VERIFYING_DEVICE, SessionState.ACTIVATING, SessionState.SUCCEEDED),
                 bench.journal().transitions(s.record().id()).stream().map(Transition::state).toList());
+    }
+
+    @Test
+    void patchesForTheDeviceAreAppliedAfterProgramming() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        Path pkg = pkg("FG_MF833S_F06", null, """
+                <?xml version="1.0" ?>
+                <patches>
+                  <patch SECTOR_SIZE_IN_BYTES="2048" byte_offset="16" filename="DISK" physical_partition_number="0"                 size_in_bytes="4" start_sector="39168" value="0" what="clear a marker in system"/>
+                  <patch SECTOR_SIZE_IN_BYTES="2048" byte_offset="0" filename="gpt_main0.bin" physical_partition_number="0"                 size_in_bytes="8" start_sector="1" value="NUM_DISK_SECTORS-1." what="host side only"/>
+                </patches>
+                """);
+        var session = bench.sessions().start(bench.request(pkg, found, OPTIONS, false));
+        SessionStatus s = session.await(Duration.ofSeconds(60));
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record() + "\n" + session.log());
+        assertTrue(session.log().stream().anyMatch(l -> l.endsWith("applied 1 patch from the package")), session.log()::toString);
     }
 
     @Test

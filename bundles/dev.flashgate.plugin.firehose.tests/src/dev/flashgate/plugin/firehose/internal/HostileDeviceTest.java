@@ -94,6 +94,20 @@ class HostileDeviceTest {
     }
 
     @Test
+    void patchFilesKeepOnlyThePatchesForTheDevice() throws Exception {
+        PatchFile file = PatchFile.parse(("<patches><patch SECTOR_SIZE_IN_BYTES=\"2048\" byte_offset=\"0\" filename=\"DISK\" "
+                + "size_in_bytes=\"4\" start_sector=\"9\" value=\"1\"/><patch filename=\"gpt_main0.bin\"/></patches>")
+                .getBytes(StandardCharsets.UTF_8), "patch0.xml");
+        assertEquals(1, file.diskPatches().size());
+        assertEquals("9", file.diskPatches().get(0).get("start_sector"));
+        for (String bad : new String[] {"<patches><program/></patches>", "<other/>",
+            "<patches><patch filename=\"DISK\" SECTOR_SIZE_IN_BYTES=\"x\" byte_offset=\"0\" size_in_bytes=\"1\"/></patches>"}) {
+            assertEquals(ErrorCode.MANIFEST_INVALID, assertThrows(FlashgateException.class,
+                    () -> PatchFile.parse(bad.getBytes(StandardCharsets.UTF_8), "bad.xml")).code(), bad);
+        }
+    }
+
+    @Test
     void layoutsAreReadStrictly() throws Exception {
         RawProgram ok = RawProgram.parse(("""
                 <?xml version="1.0" ?>

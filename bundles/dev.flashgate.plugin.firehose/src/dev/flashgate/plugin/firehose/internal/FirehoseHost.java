@@ -176,6 +176,21 @@ final class FirehoseHost {
         return digest;
     }
 
+    /** Applies one vendor patch on the device, its attributes as the patch file gives them. */
+    void patch(java.util.Map<String, String> attributes) throws FlashgateException {
+        StringBuilder element = new StringBuilder("<patch");
+        attributes.forEach((k, v) -> {
+            if (k.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                element.append(' ').append(k).append("=\"").append(escape(v)).append('"');
+            }
+        });
+        Response r = command(element.append("/>").toString());
+        if (!r.ack()) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer refused a patch at sector "
+                    + attributes.getOrDefault("start_sector", "?"));
+        }
+    }
+
     /** Reboots the device; it drops off the bus after the ACK. */
     void reset() throws FlashgateException {
         Response r = command("<power value=\"reset\"/>");

@@ -46,6 +46,8 @@ final class FirehoseJob implements UpgradeJob {
     private final UpgradeContext context;
     private final byte[] programmer;
     private final RawProgram layout;
+    /** The device patches of the package's {@code patch*.xml} artifacts (type {@code patch}), in order. */
+    private final List<Map<String, String>> patches;
     private final Map<RawProgram.Program, Artifact> images = new LinkedHashMap<>();
     private final Map<Range, String> written = new LinkedHashMap<>();
     private final String usbSerial;
@@ -68,6 +70,14 @@ final class FirehoseJob implements UpgradeJob {
         }
         this.programmer = read(programmerArtifact);
         this.layout = RawProgram.parse(read(layoutArtifact), layoutArtifact.path());
+        List<Map<String, String>> disk = new java.util.ArrayList<>();
+        for (Artifact patch : m.artifacts().stream().filter(a -> "patch".equals(a.type())).toList()) {
+            if (patch.size() > MAX_LAYOUT) {
+                throw new FlashgateException(ErrorCode.MANIFEST_INVALID, patch.path() + " is larger than " + MAX_LAYOUT + " bytes");
+            }
+            disk.addAll(PatchFile.parse(read(patch), patch.path()).diskPatches());
+        }
+        this.patches = List.copyOf(disk);
         for (RawProgram.Program p : layout.programs()) {
             Artifact a = m.artifacts().stream().filter(x -> x.path().equals(p.filename())).findFirst()
                     .orElseThrow(() -> new FlashgateException(ErrorCode.MANIFEST_INVALID, "the layout programs '" + p.filename()
@@ -222,6 +232,12 @@ final class FirehoseJob implements UpgradeJob {
                         : new FlashgateException(ErrorCode.INTERNAL, "reading " + a.path() + ": " + ex.getMessage(), ex);
             }
             done += a.size();
+        }
+        for (Map<String, String> patch : patches) {
+            firehose.patch(patch);
+        }
+        if (!patches.isEmpty()) {
+            context.log("applied " + patches.size() + " patch" + (patches.size() == 1 ? "" : "es") + " from the package");
         }
     }
 
