@@ -249,8 +249,10 @@ public final class SerialDiscovery implements DeviceDiscovery {
                 return;
             }
             if (!modem && "at".equals(port.role())) {
-                // the table says it speaks AT: it is busy (booting, or stuck in a transfer); show it now, ask again later
-                attach(port, null);
+                // the table says it speaks AT: it is busy (booting, or stuck in a transfer); show it once, ask again later
+                if (!deviceOfPort.containsKey(port.path())) {
+                    attach(port, null);
+                }
                 poller.schedule(() -> probes.submit(() -> probe(port)), SILENT_AT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
