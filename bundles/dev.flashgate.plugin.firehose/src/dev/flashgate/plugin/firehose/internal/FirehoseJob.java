@@ -105,9 +105,14 @@ final class FirehoseJob implements UpgradeJob {
         try (InputStream in = context.pkg().open(a)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw e.getCause() instanceof FlashgateException fe ? fe
-                    : new FlashgateException(ErrorCode.INTERNAL, "reading " + a.path() + ": " + e.getMessage(), e);
+            throw readFailure(a, e);
         }
+    }
+
+    /** An artifact stream fails with the package's own code (it changed after verification) or an I/O error. */
+    private static FlashgateException readFailure(Artifact a, IOException e) {
+        return e.getCause() instanceof FlashgateException fe ? fe
+                : new FlashgateException(ErrorCode.INTERNAL, "reading " + a.path() + ": " + e.getMessage(), e);
     }
 
     @Override
@@ -228,8 +233,7 @@ final class FirehoseJob implements UpgradeJob {
             try (InputStream in = context.pkg().open(a)) {
                 written.put(p.range(), firehose.program(p.range(), p.label(), in, a.size(), n -> context.progress(base + n, total)));
             } catch (IOException ex) {
-                throw ex.getCause() instanceof FlashgateException fe ? fe
-                        : new FlashgateException(ErrorCode.INTERNAL, "reading " + a.path() + ": " + ex.getMessage(), ex);
+                throw readFailure(a, ex);
             }
             done += a.size();
         }
