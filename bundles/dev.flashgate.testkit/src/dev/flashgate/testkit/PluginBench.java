@@ -239,12 +239,13 @@ public final class PluginBench implements AutoCloseable {
         long deadline = System.nanoTime() + DISCOVERY_PATIENCE.toNanos();
         while (System.nanoTime() < deadline) {
             Instant plugged = pluggedIn(device);
-            for (String port : device.hostPorts()) {
-                Optional<Device> d = discovery.byPort(realPath(port)).filter(x -> x.presence() == Device.Presence.PRESENT)
-                        .filter(x -> !x.lastSeen().isBefore(plugged));
-                if (d.isPresent()) {
-                    return d.get();
-                }
+            List<String> current = device.hostPorts().stream().map(PluginBench::realPath).toList();
+            // all of its ports, as a technician sees the device once discovery has probed each one
+            Optional<Device> d = current.isEmpty() ? Optional.empty() : discovery.byPort(current.get(0))
+                    .filter(x -> x.presence() == Device.Presence.PRESENT).filter(x -> !x.lastSeen().isBefore(plugged))
+                    .filter(x -> x.ports().stream().map(p -> p.path()).toList().containsAll(current));
+            if (d.isPresent()) {
+                return d.get();
             }
             Thread.sleep(50);
         }
