@@ -38,9 +38,9 @@ public final class ByteQueue {
                 nanos = readable.awaitNanos(nanos);
             }
             int n = Math.min(length, size);
-            for (int i = 0; i < n; i++) {
-                buffer[offset + i] = ring[(head + i) % CAPACITY];
-            }
+            int first = Math.min(n, CAPACITY - head);
+            System.arraycopy(ring, head, buffer, offset, first);
+            System.arraycopy(ring, 0, buffer, offset + first, n - first);
             head = (head + n) % CAPACITY;
             size -= n;
             writable.signalAll();
@@ -67,9 +67,13 @@ public final class ByteQueue {
                     }
                     continue;
                 }
+                int n = Math.min(length - written, CAPACITY - size);
                 int tail = (head + size) % CAPACITY;
-                ring[tail] = data[offset + written++];
-                size++;
+                int first = Math.min(n, CAPACITY - tail);
+                System.arraycopy(data, offset + written, ring, tail, first);
+                System.arraycopy(data, offset + written + first, ring, 0, n - first);
+                size += n;
+                written += n;
                 readable.signalAll();
             }
         } catch (InterruptedException e) {

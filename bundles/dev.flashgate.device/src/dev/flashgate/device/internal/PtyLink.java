@@ -38,14 +38,10 @@ final class PtyLink implements SerialLink {
     }
 
     private void pump() {
-        ByteBuffer buffer = ByteBuffer.allocate(8192);
-        byte[] chunk = new byte[8192];
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try {
             while (in.read(buffer.clear()) >= 0) {
-                buffer.flip();
-                int n = buffer.remaining();
-                buffer.get(chunk, 0, n);
-                input.write(chunk, 0, n, name);
+                input.write(buffer.array(), 0, buffer.position(), name);
             }
         } catch (IOException | FlashgateException e) {
             // the other end hung up (EIO), or this link was closed
