@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -114,8 +113,9 @@ final class FirehoseHost {
     /**
      * Programs {@code sectors} sectors from {@code start} with {@code size} bytes of {@code data}
      * and zeros after them; returns the SHA-256 of everything written, as a readback digest must be.
+     * {@code accepted} runs once the programmer took the command, before the first byte goes out.
      */
-    String program(Range range, String label, InputStream data, long size, LongConsumer progress)
+    String program(Range range, String label, InputStream data, long size, Runnable accepted, LongConsumer progress)
             throws FlashgateException, IOException {
         Response r = command("<program SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\""
                 + range.sectors() + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\" filename=\""
@@ -124,29 +124,24 @@ final class FirehoseHost {
             throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer refused to program " + label + " at sector "
                     + range.start() + (r.logs().isEmpty() ? "" : ": " + r.logs().get(r.logs().size() - 1)));
         }
-        MessageDigest sha = sha256();
-        byte[] chunk = new byte[payload];
-        long total = range.bytes();
+        accepted.run();
         long sent = 0;
-        while (sent < total) {
-            int want = (int) Math.min(chunk.length, total - sent);
-            int fromData = (int) Math.max(0, Math.min(want, size - sent));
-            int have = fromData == 0 ? 0 : data.readNBytes(chunk, 0, fromData);
-            if (have < fromData) {
-                throw new FlashgateException(ErrorCode.INTERNAL, label + " ended after " + (sent + have) + " of " + size + " bytes");
+        String digest;
+        try (Prefetch payloads = new Prefetch(data, size, range.bytes(), payload, label)) {
+            for (Prefetch.Chunk c; (c = payloads.next()) != null;) {
+                link.write(c.bytes(), 0, c.length());
+                payloads.recycle(c);
+                sent += c.length();
+                progress.accept(Math.min(sent, size));
             }
-            java.util.Arrays.fill(chunk, have, want, (byte) 0); // the tail of the last sector
-            link.write(chunk, 0, want);
-            sha.update(chunk, 0, want);
-            sent += want;
-            progress.accept(Math.min(sent, size));
+            digest = payloads.digest();
         }
         Response end = response();
         if (!end.ack()) {
             throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer reported a failed write of " + label
                     + (end.logs().isEmpty() ? "" : ": " + end.logs().get(end.logs().size() - 1)));
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return digest;
     }
 
     void erase(Range range) throws FlashgateException {
