@@ -30,7 +30,8 @@ final class SimulateCommand implements Callable<Integer> {
     String serialPrefix;
 
     @Option(names = "--fault", paramLabel = "FAULT", description = {"A fault the devices will have (repeatable): drop-after=N,",
-        "stall-after=N, stall-ms=T, nak-next, storage-full, power-loss-after=N (N: bytes received)."})
+        "stall-after=N, stall-ms=T, nak-next, storage-full, power-loss-after=N, corrupt-write",
+        "(N: bytes received)."})
     List<String> faults = new ArrayList<>();
 
     private final Services services;

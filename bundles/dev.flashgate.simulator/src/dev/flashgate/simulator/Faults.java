@@ -10,14 +10,16 @@ import java.util.Locale;
  * <li>{@code stall-after=N} with {@code stall-ms=T}: it stops reading for T ms after N bytes;</li>
  * <li>{@code nak-next}: it refuses the next command (AT {@code ERROR}, Firehose NAK, YMODEM NAK);</li>
  * <li>{@code storage-full}: it reports no free storage;</li>
- * <li>{@code power-loss-after=N}: power fails after N received bytes, or during an apply.</li>
+ * <li>{@code power-loss-after=N}: power fails after N received bytes, or during an apply;</li>
+ * <li>{@code corrupt-write}: the next image it stores has one byte flipped (worn flash), which only
+ * a readback check finds.</li>
  * </ul>
  * A value of -1 (or false) means the fault is off.
  */
 public record Faults(long dropAfterBytes, long stallAfterBytes, long stallMillis, boolean nakNext, boolean storageFull,
-        long powerLossAfterBytes) {
+        long powerLossAfterBytes, boolean corruptWrite) {
 
-    public static final Faults NONE = new Faults(-1, -1, 0, false, false, -1);
+    public static final Faults NONE = new Faults(-1, -1, 0, false, false, -1, false);
 
     /** Parses {@code name[=value]} items as listed above; throws IllegalArgumentException on anything else. */
     public static Faults parse(List<String> specs) {
@@ -27,19 +29,22 @@ public record Faults(long dropAfterBytes, long stallAfterBytes, long stallMillis
             long value = kv.length == 2 ? Long.parseLong(kv[1]) : -1;
             f = switch (kv[0]) {
                 case "drop-after" -> new Faults(positive(value, spec), f.stallAfterBytes, f.stallMillis, f.nakNext, f.storageFull,
-                        f.powerLossAfterBytes);
+                        f.powerLossAfterBytes, f.corruptWrite);
                 case "stall-after" -> new Faults(f.dropAfterBytes, positive(value, spec), f.stallMillis == 0 ? 5000 : f.stallMillis,
-                        f.nakNext, f.storageFull, f.powerLossAfterBytes);
+                        f.nakNext, f.storageFull, f.powerLossAfterBytes, f.corruptWrite);
                 case "stall-ms" -> new Faults(f.dropAfterBytes, f.stallAfterBytes < 0 ? 0 : f.stallAfterBytes, positive(value, spec),
-                        f.nakNext, f.storageFull, f.powerLossAfterBytes);
+                        f.nakNext, f.storageFull, f.powerLossAfterBytes, f.corruptWrite);
                 case "nak-next" -> new Faults(f.dropAfterBytes, f.stallAfterBytes, f.stallMillis, true, f.storageFull,
-                        f.powerLossAfterBytes);
+                        f.powerLossAfterBytes, f.corruptWrite);
                 case "storage-full" -> new Faults(f.dropAfterBytes, f.stallAfterBytes, f.stallMillis, f.nakNext, true,
-                        f.powerLossAfterBytes);
+                        f.powerLossAfterBytes, f.corruptWrite);
                 case "power-loss-after" -> new Faults(f.dropAfterBytes, f.stallAfterBytes, f.stallMillis, f.nakNext, f.storageFull,
-                        value < 0 ? 0 : value);
+                        value < 0 ? 0 : value, f.corruptWrite);
+                case "corrupt-write" -> new Faults(f.dropAfterBytes, f.stallAfterBytes, f.stallMillis, f.nakNext, f.storageFull,
+                        f.powerLossAfterBytes, true);
                 default -> throw new IllegalArgumentException("unknown fault '" + spec
-                        + "'; known: drop-after=N, stall-after=N, stall-ms=T, nak-next, storage-full, power-loss-after=N");
+                        + "'; known: drop-after=N, stall-after=N, stall-ms=T, nak-next, storage-full, power-loss-after=N, "
+                        + "corrupt-write");
             };
         }
         return f;

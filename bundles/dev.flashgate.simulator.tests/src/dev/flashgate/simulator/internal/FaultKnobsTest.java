@@ -57,7 +57,8 @@ class FaultKnobsTest {
     @Test
     void faultSpecsParseAndUnknownOnesAreRefused() {
         Faults f = Faults.parse(List.of("drop-after=4096", "stall-after=10", "stall-ms=250", "nak-next", "storage-full"));
-        assertEquals(new Faults(4096, 10, 250, true, true, -1), f);
+        assertEquals(new Faults(4096, 10, 250, true, true, -1, false), f);
+        assertEquals(new Faults(-1, -1, 0, false, false, 77, true), Faults.parse(List.of("corrupt-write", "power-loss-after=77")));
         assertThrows(IllegalArgumentException.class, () -> Faults.parse(List.of("explode")));
         assertThrows(IllegalArgumentException.class, () -> Faults.parse(List.of("drop-after")));
     }

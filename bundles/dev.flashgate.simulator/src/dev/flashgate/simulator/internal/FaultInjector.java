@@ -13,7 +13,7 @@ import dev.flashgate.simulator.Faults;
 /**
  * Applies a device's {@link Faults}: counts what the device receives on all its ports, stalls or
  * cuts the line at the set byte counts (each fault fires once), and lets the device refuse its
- * next command.
+ * next command or store its next image wrongly.
  */
 final class FaultInjector {
 
@@ -29,6 +29,7 @@ final class FaultInjector {
     private final AtomicBoolean dropped = new AtomicBoolean();
     private final AtomicBoolean powerLost = new AtomicBoolean();
     private final AtomicBoolean nakPending = new AtomicBoolean();
+    private final AtomicBoolean corruptPending = new AtomicBoolean();
 
     FaultInjector(Faults faults, Cut cut) {
         this.cut = cut;
@@ -42,6 +43,7 @@ final class FaultInjector {
         dropped.set(false);
         powerLost.set(false);
         nakPending.set(next.nakNext());
+        corruptPending.set(next.corruptWrite());
         faults = next;
     }
 
@@ -52,6 +54,11 @@ final class FaultInjector {
     /** True once: the command now being handled is to be refused. */
     boolean refuseThisCommand() {
         return nakPending.getAndSet(false);
+    }
+
+    /** True once: the image now being stored is to be stored with a flipped byte. */
+    boolean corruptThisWrite() {
+        return corruptPending.getAndSet(false);
     }
 
     private void afterReceiving(int n) throws FlashgateException {

@@ -43,12 +43,16 @@ final class FirehoseTarget {
     private final TornLog tornLog;
     private final Set<String> torn;
     private final BooleanSupplier refuse;
+    private final BooleanSupplier corrupt;
     private final DocumentBuilder xml;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private int payloadSize = MAX_PAYLOAD;
 
-    FirehoseTarget(SerialLink link, Nand nand, Set<String> alreadyTorn, TornLog tornLog, BooleanSupplier refuse) {
+    /** {@code refuse}: NAK the command now read; {@code corrupt}: store the range now programmed with a flipped bit. */
+    FirehoseTarget(SerialLink link, Nand nand, Set<String> alreadyTorn, TornLog tornLog, BooleanSupplier refuse,
+            BooleanSupplier corrupt) {
         this.refuse = refuse;
+        this.corrupt = corrupt;
         this.link = link;
         this.nand = nand;
         this.tornLog = tornLog;
@@ -129,6 +133,7 @@ final class FirehoseTarget {
         long sector = r.start();
         int filled = 0;
         long received = 0;
+        boolean worn = corrupt.getAsBoolean();
         while (received < total) {
             int want = (int) Math.min(buffer.length - filled, total - received);
             int n = link.read(buffer, filled, want, Duration.ofSeconds(10));
@@ -140,6 +145,10 @@ final class FirehoseTarget {
             filled += n;
             received += n;
             if (filled == buffer.length || received == total) {
+                if (worn) {
+                    buffer[0] ^= 1; // a worn page: the write "succeeds", the flash holds something else
+                    worn = false;
+                }
                 nand.write(sector, buffer, filled);
                 sector += filled / Nand.SECTOR;
                 filled = 0;

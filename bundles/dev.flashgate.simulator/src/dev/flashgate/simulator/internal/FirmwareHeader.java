@@ -16,7 +16,12 @@ record FirmwareHeader(String model, String version, long securityVersion) {
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(head, 0, head.length);
         }
-        String text = new String(head, 0, n, StandardCharsets.US_ASCII);
+        return parse(java.util.Arrays.copyOf(head, n));
+    }
+
+    /** The header at the start of {@code head}, or {@code null} when it has none. */
+    static FirmwareHeader parse(byte[] head) {
+        String text = new String(head, StandardCharsets.US_ASCII);
         int end = text.indexOf('\n');
         if (end < 0) {
             return null;

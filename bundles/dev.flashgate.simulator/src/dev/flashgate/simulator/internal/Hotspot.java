@@ -96,7 +96,8 @@ final class Hotspot extends ZteDevice {
             Path part = folder.resolve("upload.part");
             try {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part), sha)) {
+                OutputStream stored = new DigestOutputStream(Files.newOutputStream(part), sha);
+                try (OutputStream out = faults.corruptThisWrite() ? new WornFlash(stored) : stored) {
                     new YmodemReceiver(link).receive(out, size);
                 }
                 String hash = HexFormat.of().formatHex(sha.digest());

@@ -1,7 +1,6 @@
 package dev.flashgate.simulator.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,7 +83,8 @@ final class Modem extends ZteDevice {
                     continue;
                 }
                 try (Nand nand = new Nand(folder.resolve("nand.bin"))) {
-                    new FirehoseTarget(link, nand, torn(), t -> state.set("torn", String.join(",", t)), faults::refuseThisCommand).run();
+                    new FirehoseTarget(link, nand, torn(), t -> state.set("torn", String.join(",", t)), faults::refuseThisCommand,
+                            faults::corruptThisWrite).run();
                 }
                 reboot(bootMode());
                 return;
@@ -101,37 +101,35 @@ final class Modem extends ZteDevice {
 
     /** What a power-up finds: the boot chain whole and a firmware it may run, or EDL. */
     private String bootMode() throws IOException {
-        return bootMode(true);
+        if (edlReason() != null) {
+            return "EDL";
+        }
+        FirmwareHeader header = modemHeader();
+        if (header != null) {
+            state.set("firmwareModel", header.model());
+            state.set("revision", header.version());
+            state.set("securityVersion", header.securityVersion());
+        }
+        return "MODEM"; // with no header, the modem partition is erased: the factory firmware still runs
     }
 
-    /** With {@code boot} false, only tells what a power-up would do. */
-    private String bootMode(boolean boot) throws IOException {
-        for (Nand.Partition p : Nand.PARTITIONS) {
-            if (p.bootChain() && torn().contains(p.name())) {
-                return "EDL";
-            }
-        }
+    /** The header of the modem partition's image; {@code null} while the partition is erased. */
+    private FirmwareHeader modemHeader() throws IOException {
         Nand.Partition modem = Nand.PARTITIONS.stream().filter(p -> p.name().equals("modem")).findFirst().orElseThrow();
         byte[] head;
         try (Nand nand = new Nand(folder.resolve("nand.bin"))) {
             head = nand.read(modem.startSector(), 256);
         }
-        String text = new String(head, StandardCharsets.US_ASCII);
-        int end = text.indexOf('\n');
-        String[] parts = end < 0 ? new String[0] : text.substring(0, end).split(" ");
-        if (parts.length != 4 || !parts[0].equals("FGSIMFW")) {
-            return "MODEM"; // nothing new in the modem partition: the factory firmware still runs
+        FirmwareHeader header = FirmwareHeader.parse(head);
+        if (header == null && (head[0] & 0xFF) != 0xFF) {
+            throw new BadImage();
         }
-        long securityVersion = Long.parseLong(parts[3]);
-        if (securityVersion < state.getLong("securityVersion", 0)) {
-            return "EDL";
-        }
-        if (boot) {
-            state.set("firmwareModel", parts[1]);
-            state.set("revision", parts[2]);
-            state.set("securityVersion", securityVersion);
-        }
-        return "MODEM";
+        return header;
+    }
+
+    /** The modem partition holds something, but no image the boot chain accepts. */
+    private static final class BadImage extends IOException {
+        private static final long serialVersionUID = 1L;
     }
 
     /** Drops off the bus and comes back in {@code mode}, on new ports, from another thread. */
@@ -180,17 +178,30 @@ final class Modem extends ZteDevice {
     @Override
     public synchronized String condition() {
         try {
-            String mode = bootMode(false);
-            return "EDL".equals(mode) ? "needs EDL recovery: " + edlReason() : "boots " + revision();
+            String reason = edlReason();
+            return reason != null ? "needs EDL recovery: " + reason : "boots " + revision();
         } catch (IOException e) {
             return "unknown: " + e.getMessage();
         }
     }
 
-    private String edlReason() {
+    /** Why a power-up would end in emergency download, or {@code null} when it boots. */
+    private String edlReason() throws IOException {
         Set<String> torn = torn();
-        return torn.isEmpty() ? "the firmware in the modem partition has a lower security version than the device"
-                : String.join(", ", torn) + " partition torn";
+        for (Nand.Partition p : Nand.PARTITIONS) {
+            if (p.bootChain() && torn.contains(p.name())) {
+                return String.join(", ", torn) + " partition torn";
+            }
+        }
+        try {
+            FirmwareHeader header = modemHeader();
+            if (header != null && header.securityVersion() < state.getLong("securityVersion", 0)) {
+                return "the firmware in the modem partition has a lower security version than the device";
+            }
+            return null;
+        } catch (BadImage e) {
+            return "the modem partition holds no image the boot chain accepts";
+        }
     }
 
     @Override
