@@ -64,7 +64,8 @@ public abstract class UpgradePluginContract {
 
     /** Fault knobs the simulator implements for this plugin's device; tests of others are skipped. */
     protected Set<String> faultKnobs() {
-        return Set.of("drop-after", "stall-after", "nak-next", "storage-full", "power-loss-after", "power-loss-during-activation");
+        return Set.of("drop-after", "stall-after", "nak-next", "storage-full", "power-loss-after", "power-loss-during-activation",
+                "corrupt-write");
     }
 
     private void requireKnob(String knob) {
@@ -222,6 +223,27 @@ public abstract class UpgradePluginContract {
         assertOutcome(s, SessionState.FAILED, code);
         assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind());
         assertEquals(before, device.revision());
+    }
+
+    @Test
+    void anImageThatReadsBackWrongIsNeverActivatedAndASecondSessionRepairsIt() throws Exception {
+        requireKnob("corrupt-write");
+        SimulatedDevice device = bench.start(model());
+        Device found = bench.discovered(device);
+        String before = device.revision();
+        String version = "FG_" + model() + "_K20";
+        Path pkg = pkg(version, 500, 5);
+        device.inject(Faults.parse(List.of("corrupt-write")));
+        SessionStatus s = flash(pkg, found);
+        assertOutcome(s, SessionState.FAILED, ErrorCode.READBACK_MISMATCH);
+        assertEquals(SessionState.VERIFYING_DEVICE, s.record().lastActive());
+        assertNotEquals(DeviceCondition.Kind.UPDATED, s.record().condition().kind());
+        assertEquals(before, device.revision());
+        assertRecoverable(device, pkg, version);
+        if (!version.equals(device.revision())) { // it still boots its old firmware: simply run the session again
+            assertOutcome(flash(pkg, bench.present(device)), SessionState.SUCCEEDED, null);
+        }
+        assertEquals(version, device.revision());
     }
 
     @Test

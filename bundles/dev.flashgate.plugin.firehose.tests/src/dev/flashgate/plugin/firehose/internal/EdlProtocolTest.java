@@ -98,7 +98,7 @@ class EdlProtocolTest {
             assertEquals(DemoFirmware.PROGRAMMER_SIZE, served.get(served.size() - 1));
             FirehoseHost firehose = new FirehoseHost(link, Duration.ofSeconds(10), logs::add);
             assertEquals(1 << 20, firehose.configure(4 << 20), "a NAK names the size the programmer takes");
-            String written = firehose.program(range, "modem", new ByteArrayInputStream(image), image.length, n -> { });
+            String written = firehose.program(range, "modem", new ByteArrayInputStream(image), image.length, () -> { }, n -> { });
             byte[] padded = java.util.Arrays.copyOf(image, (int) range.bytes());
             assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(padded)), written);
             assertEquals(written, firehose.digest(range), "the readback digest covers what was written");
@@ -128,13 +128,13 @@ class EdlProtocolTest {
             long[] streamed = {0};
             FlashgateException refused = assertThrows(FlashgateException.class, () -> firehose.program(
                     new Range(DemoFirmware.MODEM_START_SECTOR, 2, 2048), "modem", new ByteArrayInputStream(image), image.length,
-                    n -> streamed[0] = n));
+                    () -> streamed[0] = -1, n -> streamed[0] = n));
             assertEquals(ErrorCode.DEVICE_NAK, refused.code());
             assertTrue(refused.detail().contains("refused to program modem"), refused.detail());
-            assertEquals(0, streamed[0], "no raw data follows a refused program");
+            assertEquals(0, streamed[0], "a refused program is not accepted and no raw data follows it");
             Range outside = new Range(DemoFirmware.MODEM_START_SECTOR - 1, 2, 2048);
             FlashgateException crossing = assertThrows(FlashgateException.class, () -> firehose.program(outside, "modem",
-                    new ByteArrayInputStream(image), image.length, n -> { }));
+                    new ByteArrayInputStream(image), image.length, () -> { }, n -> { }));
             assertEquals(ErrorCode.DEVICE_NAK, crossing.code(), "a range crossing a partition boundary is refused");
             firehose.reset();
         }

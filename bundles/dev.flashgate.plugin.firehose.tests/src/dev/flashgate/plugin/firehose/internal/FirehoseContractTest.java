@@ -30,7 +30,7 @@ class FirehoseContractTest extends UpgradePluginContract {
 
     @Override
     protected Set<String> faultKnobs() {
-        return Set.of("drop-after", "stall-after", "nak-next", "power-loss-after");
+        return Set.of("drop-after", "stall-after", "nak-next", "power-loss-after", "corrupt-write");
     }
 
     @Override

@@ -57,6 +57,11 @@ class FirehoseSessionTest {
     }
 
     private Path pkg(String version, byte[] programmer, String patchXml) throws Exception {
+        return pkg(version, programmer, patchXml, null);
+    }
+
+    /** {@code layoutXml}: a {@code rawprogram} layout with {@code %d} for the image's sector count, or null for the demo's. */
+    private Path pkg(String version, byte[] programmer, String patchXml, String layoutXml) throws Exception {
         Path files = Files.createDirectories(dir.resolve(version + "-" + (programmer == null ? "demo" : "forged")));
         Path prog = files.resolve("prog_nand_firehose_9x07.mbn");
         if (programmer == null) {
@@ -67,7 +72,11 @@ class FirehoseSessionTest {
         Path image = files.resolve("modem.ubi");
         DemoFirmware.image(image, "MF833S", version, 3, 256 * 1024 + 5, version.hashCode());
         Path layout = files.resolve("rawprogram_nand.xml");
-        DemoFirmware.layout(layout, "images/modem.ubi", Files.size(image));
+        if (layoutXml == null) {
+            DemoFirmware.layout(layout, "images/modem.ubi", Files.size(image));
+        } else {
+            Files.writeString(layout, layoutXml.formatted((Files.size(image) + 2047) / 2048));
+        }
         Map<String, Object> fields = new HashMap<>(Map.of("vendor", "Test", "version", version, "versionCode", 700L,
                 "securityVersion", 3L, "target.plugin", FirehosePlugin.ID, "target.chipset", "MDM9x07",
                 "target.models", List.of("MF833S")));
@@ -78,8 +87,8 @@ class FirehoseSessionTest {
         if (patchXml != null) {
             sources.add(new PackRequest.Source(Files.writeString(files.resolve("patch0.xml"), patchXml), "firehose/patch0.xml", "patch"));
         }
-        return bench.pack(version + (programmer == null ? "" : "-forged") + (patchXml == null ? "" : "-patched"), fields, sources,
-                true);
+        return bench.pack(version + (programmer == null ? "" : "-forged") + (patchXml == null ? "" : "-patched")
+                + (layoutXml == null ? "" : "-layout"), fields, sources, true);
     }
 
     private SessionStatus flash(Path pkg, Device device) throws Exception {
@@ -128,6 +137,29 @@ class FirehoseSessionTest {
         assertTrue(s.record().detail().contains("refused the programmer"), s.record().detail());
         assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind());
         modem.reenumerate(); // the technician power-cycles it, as the condition says
+        assertEquals("boots FG_MF833S_B06", modem.condition());
+    }
+
+    /** The programmer refuses to program a range that is not one of its partitions: nothing is written. */
+    @Test
+    void aProgramCommandTheProgrammerRefusesEndsInDeviceNakWithTheFlashUntouched() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        Path pkg = pkg("FG_MF833S_F07", null, null, """
+                <?xml version="1.0" ?>
+                <data>
+                  <program SECTOR_SIZE_IN_BYTES="2048" filename="images/modem.ubi" label="modem" num_partition_sectors="%d" \
+                physical_partition_number="0" start_sector="39100"/>
+                </data>
+                """);
+        var session = bench.sessions().start(bench.request(pkg, found, OPTIONS, false));
+        SessionStatus s = session.await(Duration.ofSeconds(60));
+        assertEquals(ErrorCode.DEVICE_NAK, s.record().code(), () -> s.record().toString());
+        assertEquals(SessionState.TRANSFERRING, s.record().lastActive());
+        assertTrue(s.record().detail().contains("refused to program modem at sector 39100"), s.record().detail());
+        assertTrue(session.log().stream().anyMatch(l -> l.contains("cross a partition boundary")), session.log()::toString);
+        assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind());
+        modem.reenumerate();
         assertEquals("boots FG_MF833S_B06", modem.condition());
     }
 

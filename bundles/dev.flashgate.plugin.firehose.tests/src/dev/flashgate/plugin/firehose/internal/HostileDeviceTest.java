@@ -1,5 +1,6 @@
 package dev.flashgate.plugin.firehose.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.device.MemoryLink;
 
 /** What a broken or hostile device sends must end in a typed error, quickly, never a hang or a crash. */
@@ -61,6 +63,46 @@ class HostileDeviceTest {
         assertEquals(ErrorCode.DEVICE_NAK, sahara(hello(), read64.array()).code());
         assertEquals(ErrorCode.DEVICE_NAK, sahara(hello(), SaharaHost.packet(SaharaHost.READ_DATA, 7, 0, 16)).code(),
                 "only the programmer image is served");
+    }
+
+    /**
+     * A boot ROM of the kind that asks with READ_DATA_64 (64-bit offsets and lengths): it reads the
+     * programmer back to front in uneven pieces, checks every byte, and starts it.
+     */
+    @Test
+    void saharaServesReadData64RequestsByteForByte() throws Exception {
+        byte[] programmer = new byte[10_000];
+        new java.util.Random(64).nextBytes(programmer);
+        MemoryLink[] line = MemoryLink.pair("edl");
+        java.util.concurrent.CompletableFuture<byte[]> bootRom = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(50);
+                SerialLink rom = line[1];
+                rom.write(hello());
+                byte[] helloResp = new byte[0x30];
+                assertTrue(rom.readFully(helloResp, 0, helloResp.length, Duration.ofSeconds(5)));
+                assertEquals(SaharaHost.HELLO_RESP, ByteBuffer.wrap(helloResp).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+                byte[] got = new byte[programmer.length];
+                long[][] pieces = {{7_000, 3_000}, {1, 6_999}, {0, 1}};
+                for (long[] piece : pieces) {
+                    rom.write(ByteBuffer.allocate(0x20).order(ByteOrder.LITTLE_ENDIAN).putInt(SaharaHost.READ_DATA_64).putInt(0x20)
+                            .putLong(SaharaHost.PROGRAMMER_IMAGE).putLong(piece[0]).putLong(piece[1]).array());
+                    assertTrue(rom.readFully(got, (int) piece[0], (int) piece[1], Duration.ofSeconds(5)));
+                }
+                rom.write(SaharaHost.packet(SaharaHost.END_OF_IMAGE_TX, SaharaHost.PROGRAMMER_IMAGE, 0));
+                byte[] done = new byte[8];
+                assertTrue(rom.readFully(done, 0, 8, Duration.ofSeconds(5)));
+                assertEquals(SaharaHost.DONE, ByteBuffer.wrap(done).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+                rom.write(SaharaHost.packet(SaharaHost.DONE_RESP, 1));
+                return got;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        java.util.List<Long> progress = new java.util.ArrayList<>();
+        new SaharaHost(line[0], Duration.ofSeconds(5)).upload(programmer, progress::add);
+        assertArrayEquals(programmer, bootRom.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(java.util.List.of(3_000L, 9_999L, 10_000L), progress);
     }
 
     @Test

@@ -218,12 +218,12 @@ final class FirehoseJob implements UpgradeJob {
 
     @Override
     public void transfer() throws FlashgateException {
+        programming = !layout.erases().isEmpty(); // from the first erase or accepted program on, the flash changes
         for (Range erase : layout.erases()) {
             firehose.erase(erase);
         }
         long total = images.values().stream().mapToLong(Artifact::size).sum();
         long done = 0;
-        programming = true;
         for (Map.Entry<RawProgram.Program, Artifact> e : images.entrySet()) {
             RawProgram.Program p = e.getKey();
             Artifact a = e.getValue();
@@ -231,7 +231,8 @@ final class FirehoseJob implements UpgradeJob {
                     + p.range().sectors() + ")");
             long base = done;
             try (InputStream in = context.pkg().open(a)) {
-                written.put(p.range(), firehose.program(p.range(), p.label(), in, a.size(), n -> context.progress(base + n, total)));
+                written.put(p.range(), firehose.program(p.range(), p.label(), in, a.size(), () -> programming = true,
+                        n -> context.progress(base + n, total)));
             } catch (IOException ex) {
                 throw readFailure(a, ex);
             }
@@ -275,6 +276,10 @@ final class FirehoseJob implements UpgradeJob {
     @Override
     public DeviceCondition condition(SessionState state, FlashgateException failure) {
         String was = revisionBefore == null ? "its previous firmware" : revisionBefore;
+        if (failure != null && failure.code() == ErrorCode.READBACK_MISMATCH) {
+            return DeviceCondition.recoverable("a programmed range does not hold what was written, so the device will not boot "
+                    + "it: power-cycle the device and run the session again; if the same range fails again, its flash is worn");
+        }
         if (programming) {
             return DeviceCondition.recoverable("a partition may be half written: power-cycle the device (it starts in emergency "
                     + "download, always reachable on this chip) and run the session again");
