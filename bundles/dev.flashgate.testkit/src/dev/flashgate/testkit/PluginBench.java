@@ -173,6 +173,11 @@ public final class PluginBench implements AutoCloseable {
         }
     }
 
+    /** The bench's vendor CA, the only anchor its trusted packages chain to. */
+    public TrustAnchors anchors() {
+        return anchors;
+    }
+
     public Path dir() {
         return dir;
     }

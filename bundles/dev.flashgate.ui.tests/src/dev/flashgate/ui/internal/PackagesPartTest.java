@@ -1,0 +1,103 @@
+package dev.flashgate.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.swt.widgets.TableItem;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.pkg.PackRequest;
+import dev.flashgate.core.pkg.PackageVerifier;
+import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.simulator.DemoFirmware;
+import dev.flashgate.testkit.PluginBench;
+
+/** The Packages view with its metadata inspector, on a real display (Xvfb in the test run). */
+class PackagesPartTest {
+
+    @TempDir
+    Path dir;
+
+    private PluginBench bench;
+    private SwtBench swt;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        SwtBench.assumeDisplay();
+        bench = new PluginBench(dir);
+        swt = new SwtBench();
+        System.setProperty("flashgate.workbench.trust", SwtBench.pem(bench.anchors(), dir.resolve("vendor-ca.pem")).toString());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        System.clearProperty("flashgate.workbench.trust");
+        if (swt != null) {
+            swt.close();
+            bench.close();
+        }
+    }
+
+    private Path pkg(String version) throws Exception {
+        Path image = dir.resolve(version + ".bin");
+        DemoFirmware.image(image, "HS920S", version, 3, 256 * 1024, version.hashCode());
+        return bench.pack(version, Map.of("vendor", "Workbench test", "version", version, "versionCode", 42L, "securityVersion", 3L,
+                "target.plugin", "at-ymodem", "target.models", List.of("HS920S")),
+                List.of(new PackRequest.Source(image, "images/hs920s.bin", "image")), true);
+    }
+
+    private PackagesPart view() throws Exception {
+        PackagesPart part = new PackagesPart(bench.service(PackageVerifier.class), bench.service(TrustStore.class), swt.sync());
+        part.create(swt.parent());
+        swt.open();
+        return part;
+    }
+
+    @Test
+    void aPackageIsVerifiedInTheBackgroundAndShowsItsArtifacts() throws Exception {
+        PackagesPart part = view();
+        part.open(List.of(pkg("FG_HS920S_W01")));
+        swt.until(part::allVerified, Duration.ofSeconds(30), "the package is verified");
+        swt.until(() -> part.list().getItem(0).getText(1).equals("VERIFIED"), Duration.ofSeconds(5), "the list shows it");
+        assertTrue(part.report().verdictText().startsWith("VERIFIED"), part.report().verdictText());
+        TableItem artifact = part.report().artifacts().getItem(0);
+        assertEquals("images/hs920s.bin", artifact.getText(0));
+        assertEquals("image", artifact.getText(1));
+        assertEquals("matches", artifact.getText(4));
+        assertTrue(Tables.text(part.report().manifest()).contains("version\tFG_HS920S_W01"), Tables.text(part.report().manifest()));
+        assertTrue(Tables.text(part.report().signature()).contains("signer"), Tables.text(part.report().signature()));
+        swt.screenshot("packages-verified");
+    }
+
+    @Test
+    void aTamperedPackageShowsItsErrorCodeCauseAndResolution() throws Exception {
+        Path good = pkg("FG_HS920S_W02");
+        Path tampered = dir.resolve("tampered.fgp");
+        byte[] bytes = Files.readAllBytes(good);
+        bytes[bytes.length / 2] ^= 0x10; // inside the image: a corrupted download
+        Files.write(tampered, bytes);
+        PackagesPart part = view();
+        part.open(List.of(good, tampered));
+        swt.until(part::allVerified, Duration.ofSeconds(30), "both are verified");
+        swt.until(() -> part.list().getItem(1).getText(1).startsWith("REJECTED"), Duration.ofSeconds(5), "the list shows it");
+        ErrorCode code = ErrorCode.valueOf(part.list().getItem(1).getText(1).substring("REJECTED ".length()));
+        part.select(1);
+        assertTrue(part.report().verdictText().startsWith("REJECTED: " + code.name() + ". " + code.symptom()),
+                part.report().verdictText());
+        assertTrue(part.report().explanationText().contains("Cause: " + code.cause()), part.report().explanationText());
+        assertTrue(part.report().explanationText().contains("What to do: " + code.resolution()), part.report().explanationText());
+        swt.screenshot("packages-rejected");
+        part.select(0);
+        assertTrue(part.report().verdictText().startsWith("VERIFIED"), "the good one is still verified");
+    }
+}

@@ -1,0 +1,136 @@
+package dev.flashgate.ui.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+
+import dev.flashgate.core.pkg.TrustAnchors;
+
+/** A shell to put one view in, the event loop pumped until a condition holds, and screenshots. */
+final class SwtBench implements AutoCloseable {
+
+    /** SWT needs an X display: ./run-tests starts Xvfb; without one (and no Xvfb to start) these tests are skipped. */
+    static void assumeDisplay() {
+        String display = System.getenv("DISPLAY");
+        org.junit.jupiter.api.Assumptions.assumeTrue(display != null && !display.isBlank(), "no X display (install xvfb)");
+    }
+
+    final Display display = Display.getDefault();
+    final Shell shell = new Shell(display);
+
+    SwtBench() {
+        shell.setLayout(new FillLayout());
+        shell.setSize(1200, 700);
+    }
+
+    /** The view's parent, as the workbench would hand it over. */
+    Composite parent() {
+        return new Composite(shell, SWT.NONE);
+    }
+
+    void open() {
+        shell.layout(true, true);
+        shell.open();
+    }
+
+    /** What e4 gives a part: runs on this display's thread. */
+    UISynchronize sync() {
+        return new UISynchronize() {
+            @Override
+            public void syncExec(Runnable r) {
+                display.syncExec(r);
+            }
+
+            @Override
+            public void asyncExec(Runnable r) {
+                display.asyncExec(r);
+            }
+
+            @Override
+            protected boolean isUIThread(Thread t) {
+                return display.getThread() == t;
+            }
+
+            @Override
+            protected void showBusyWhile(Runnable r) {
+                r.run();
+            }
+
+            @Override
+            protected boolean dispatchEvents() {
+                return display.readAndDispatch();
+            }
+        };
+    }
+
+    /** Runs the event loop until {@code done} holds; fails after {@code timeout}. */
+    void until(BooleanSupplier done, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            if (!display.readAndDispatch()) {
+                display.timerExec(20, () -> { });
+                display.sleep();
+            }
+        }
+    }
+
+    /** Saves what the shell shows as a PNG (under the test bundle's target/screenshots). */
+    void screenshot(String name) throws Exception {
+        until(() -> true, Duration.ofSeconds(1), "painted");
+        for (int i = 0; i < 20; i++) {
+            display.readAndDispatch();
+        }
+        Image image = new Image(display, shell.getClientArea().width, shell.getClientArea().height);
+        GC gc = new GC(shell);
+        try {
+            gc.copyArea(image, 0, 0);
+        } finally {
+            gc.dispose();
+        }
+        try {
+            Path dir = Files.createDirectories(Path.of(System.getProperty("flashgate.home")).getParent().resolve("screenshots"));
+            ImageLoader loader = new ImageLoader();
+            loader.data = new ImageData[] {image.getImageData()};
+            loader.save(dir.resolve(name + ".png").toString(), SWT.IMAGE_PNG);
+        } finally {
+            image.dispose();
+        }
+    }
+
+    /** Writes anchors as a PEM file, as the workbench reads them ({@code flashgate.workbench.trust}). */
+    static Path pem(TrustAnchors anchors, Path file) throws Exception {
+        StringBuilder s = new StringBuilder();
+        for (X509Certificate c : anchors.certificates()) {
+            try {
+                s.append("-----BEGIN CERTIFICATE-----\n").append(Base64.getMimeEncoder(64, "\n".getBytes())
+                        .encodeToString(c.getEncoded())).append("\n-----END CERTIFICATE-----\n");
+            } catch (CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return Files.writeString(file, s);
+    }
+
+    @Override
+    public void close() {
+        shell.dispose();
+    }
+}

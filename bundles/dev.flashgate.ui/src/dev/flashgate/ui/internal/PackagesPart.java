@@ -1,0 +1,229 @@
+package dev.flashgate.ui.internal;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+
+import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.dnd.DND;
+import org.eclipse.swt.dnd.DropTarget;
+import org.eclipse.swt.dnd.DropTargetAdapter;
+import org.eclipse.swt.dnd.DropTargetEvent;
+import org.eclipse.swt.dnd.FileTransfer;
+import org.eclipse.swt.dnd.Transfer;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.FileDialog;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Table;
+
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.pkg.PackageVerifier;
+import dev.flashgate.core.pkg.TrustAnchors;
+import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.pkg.Verdict;
+import dev.flashgate.core.pkg.VerificationReport;
+
+/**
+ * The Packages view: packages opened from a file dialog, dropped on the view, or named at start
+ * ({@code flashgate.workbench.open}), each verified on a background thread with progress; the
+ * selected one is shown in the {@link ReportView metadata inspector}.
+ */
+public final class PackagesPart {
+
+    /** An opened package: its report once verification is done, its progress until then. */
+    private static final class Opened {
+        final Path path;
+        volatile VerificationReport report;
+        volatile long done;
+        volatile long total = 1;
+
+        Opened(Path path) {
+            this.path = path;
+        }
+    }
+
+    private final PackageVerifier verifier;
+    private final TrustStore trustStore;
+    private final UISynchronize sync;
+    private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "flashgate-verify");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Opened> opened = new ArrayList<>();
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
+    private TrustAnchors anchors;
+    private Table list;
+    private ReportView report;
+    private Label trust;
+
+    @Inject
+    public PackagesPart(@Service PackageVerifier verifier, @Service TrustStore trustStore, UISynchronize sync) {
+        this.verifier = verifier;
+        this.trustStore = trustStore;
+        this.sync = sync;
+    }
+
+    @PostConstruct
+    public void create(Composite parent) {
+        parent.setLayout(new GridLayout(1, false));
+        Composite bar = new Composite(parent, SWT.NONE);
+        bar.setLayout(new GridLayout(2, false));
+        bar.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+        Button open = new Button(bar, SWT.PUSH);
+        open.setText("Open package ...");
+        open.addListener(SWT.Selection, e -> chooseFiles(parent));
+        trust = new Label(bar, SWT.WRAP);
+        trust.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        SashForm sash = new SashForm(parent, SWT.HORIZONTAL);
+        sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        list = Tables.create(sash, new String[] {"Package", "Verdict", "Version"}, new int[] {190, 150, 110});
+        list.addListener(SWT.Selection, e -> showSelected());
+        report = new ReportView(sash);
+        sash.setWeights(36, 64);
+        DropTarget drop = new DropTarget(parent, DND.DROP_COPY | DND.DROP_DEFAULT);
+        drop.setTransfer(new Transfer[] {FileTransfer.getInstance()});
+        drop.addDropListener(new DropTargetAdapter() {
+            @Override
+            public void dragEnter(DropTargetEvent event) {
+                event.detail = DND.DROP_COPY;
+            }
+
+            @Override
+            public void drop(DropTargetEvent event) {
+                if (event.data instanceof String[] files) {
+                    open(Arrays.stream(files).map(Path::of).toList());
+                }
+            }
+        });
+        loadTrust();
+        String initial = System.getProperty("flashgate.workbench.open", "");
+        if (!initial.isBlank()) {
+            open(Arrays.stream(initial.split(File.pathSeparator)).map(Path::of).toList());
+        }
+    }
+
+    /** The station's anchors, or those named for this run ({@code flashgate.workbench.trust}, PEM files). */
+    private void loadTrust() {
+        try {
+            String named = System.getProperty("flashgate.workbench.trust", "");
+            if (named.isBlank()) {
+                anchors = trustStore.anchors();
+            } else {
+                TrustAnchors a = trustStore.load(Arrays.stream(named.split(File.pathSeparator)).map(Path::of).toList());
+                anchors = new TrustAnchors(a.certificates(), a.origin() + ", trusted for this run only");
+            }
+            trust.setText(anchors.isEmpty() ? "No trust anchors: every package will be refused (flashgate trust add)."
+                    : "Trusting " + anchors.origin());
+        } catch (FlashgateException e) {
+            anchors = new TrustAnchors(List.of(), "none");
+            trust.setText("Trust anchors unreadable: " + e.getMessage());
+        }
+    }
+
+    private void chooseFiles(Composite parent) {
+        FileDialog dialog = new FileDialog(parent.getShell(), SWT.OPEN | SWT.MULTI);
+        dialog.setText("Open update packages");
+        dialog.setFilterExtensions(new String[] {"*.fgp", "*"});
+        dialog.setFilterNames(new String[] {"Flashgate packages (*.fgp)", "All files"});
+        if (dialog.open() != null) {
+            open(Arrays.stream(dialog.getFileNames()).map(n -> Path.of(dialog.getFilterPath(), n)).toList());
+        }
+    }
+
+    /** Opens packages: each is verified in the background and selected when it is the last one opened. */
+    public void open(List<Path> files) {
+        for (Path file : files) {
+            Opened o = new Opened(file.toAbsolutePath());
+            opened.add(o);
+            TrustAnchors trusted = anchors;
+            background.submit(() -> {
+                VerificationReport r = verifier.inspect(o.path, trusted, (done, total) -> {
+                    o.done = done;
+                    o.total = total;
+                    refreshLater();
+                });
+                o.report = r;
+                refreshLater();
+            });
+        }
+        refresh();
+        list.setSelection(opened.size() - 1);
+        showSelected();
+    }
+
+    /** From any thread: one refresh on the UI thread, however many are asked for meanwhile. */
+    private void refreshLater() {
+        if (refreshPending.compareAndSet(false, true)) {
+            sync.asyncExec(this::refresh);
+        }
+    }
+
+    private void refresh() {
+        refreshPending.set(false);
+        if (list.isDisposed()) {
+            return;
+        }
+        int selected = list.getSelectionIndex();
+        Tables.fill(list, opened.stream().map(o -> new String[] {o.path.getFileName().toString(),
+            verdict(o), o.report == null || o.report.manifest() == null ? "" : o.report.manifest().version()}).toList());
+        list.setSelection(selected);
+        showSelected();
+    }
+
+    private static String verdict(Opened o) {
+        if (o.report == null) {
+            return "verifying " + (o.total <= 0 ? 0 : o.done * 100 / o.total) + " %";
+        }
+        return o.report.verdict() instanceof Verdict.Rejected r ? "REJECTED " + r.code() : "VERIFIED";
+    }
+
+    private void showSelected() {
+        int i = list.getSelectionIndex();
+        if (i < 0 || i >= opened.size()) {
+            report.show(null, 0, 0);
+            return;
+        }
+        Opened o = opened.get(i);
+        report.show(o.report, o.done, Math.max(o.total, 1));
+    }
+
+    @PreDestroy
+    public void dispose() {
+        background.shutdownNow();
+    }
+
+    // for tests
+    Table list() {
+        return list;
+    }
+
+    ReportView report() {
+        return report;
+    }
+
+    /** Selects the package at {@code index} as a click on its row would. */
+    void select(int index) {
+        list.setSelection(index);
+        showSelected();
+    }
+
+    boolean allVerified() {
+        return opened.stream().allMatch(o -> o.report != null);
+    }
+}
