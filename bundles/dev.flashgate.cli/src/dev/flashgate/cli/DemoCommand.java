@@ -35,6 +35,7 @@ import dev.flashgate.upgrade.SessionOptions;
 import dev.flashgate.upgrade.SessionRequest;
 import dev.flashgate.upgrade.UpdateSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code flashgate demo}: the embedded default. Creates (once) a clearly labelled demo CA, a
@@ -51,6 +52,10 @@ final class DemoCommand implements Callable<Integer> {
     static final String DEMO_VERSION = "2";
     static final String CA_SUBJECT = "CN=Flashgate DEMO CA - NOT FOR PRODUCTION, O=Flashgate demo";
     static final String VENDOR_SUBJECT = "CN=Flashgate DEMO firmware signing - NOT FOR PRODUCTION, O=Flashgate demo";
+
+    @Option(names = "--samples-only", description = "Only create the sample packages (once) and print where they are, "
+            + "as lines ca=PATH and package=PATH; the workbench's embedded default starts this way.")
+    boolean samplesOnly;
 
     private final Services services;
 
@@ -69,6 +74,11 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws FlashgateException {
         Terminal t = services.terminal();
         Samples samples = ensureSamples(services);
+        if (samplesOnly) {
+            t.out().println("ca=" + samples.ca());
+            samples.all().forEach(p -> t.out().println("package=" + p));
+            return 0;
+        }
         TrustAnchors demoOnly = services.trustStore().load(List.of(samples.ca()));
         demoOnly = new TrustAnchors(demoOnly.certificates(), "the demo CA " + samples.ca() + " (trusted for this demo only)");
         t.out().println("Flashgate embedded default: simulated devices, and sample packages in " + samples.folder());
