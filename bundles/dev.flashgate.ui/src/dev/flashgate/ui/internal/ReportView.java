@@ -54,6 +54,7 @@ final class ReportView {
         GridData e = new GridData(SWT.FILL, SWT.TOP, true, false);
         e.heightHint = 0;
         explanation.setLayoutData(e);
+        root.addListener(SWT.Resize, event -> fitExplanation());
         CTabFolder tabs = new CTabFolder(root, SWT.BORDER);
         tabs.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         manifest = tab(tabs, "Manifest", new String[] {"Field", "Value"}, new int[] {160, 420});
@@ -110,8 +111,19 @@ final class ReportView {
 
     private void explain(String text) {
         explanation.setText(text);
-        ((GridData) explanation.getLayoutData()).heightHint = text.isEmpty() ? 0 : SWT.DEFAULT;
         explanation.setVisible(!text.isEmpty());
+        fitExplanation();
+    }
+
+    /** A wrapped text is as tall as its lines at the view's current width, never clipped. */
+    private void fitExplanation() {
+        int width = root.getClientArea().width - 10;
+        int height = explanation.getText().isEmpty() || width <= 0 ? 0 : explanation.computeSize(width, SWT.DEFAULT).y;
+        GridData data = (GridData) explanation.getLayoutData();
+        if (data.heightHint != height) {
+            data.heightHint = height;
+            root.layout(true);
+        }
     }
 
     private static String verdict(ArtifactResult a) {
