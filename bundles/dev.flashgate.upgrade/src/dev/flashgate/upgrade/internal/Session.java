@@ -113,14 +113,26 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
         } catch (RuntimeException e) {
             failed(new FlashgateException(ErrorCode.INTERNAL, e.toString(), e));
         } finally {
-            closeLinks();
-            if (job != null) {
-                job.close();
-            }
-            if (pkg != null) {
-                pkg.close();
-            }
+            release(); // normally done already, before the outcome was written
             ended.countDown();
+        }
+    }
+
+    /**
+     * Closes the device's links, the job and the package. Done before the outcome is written, so
+     * whoever sees the outcome (journal, event, {@link #status()}) may start the next session on the
+     * device at once.
+     */
+    private void release() {
+        closeLinks();
+        UpgradeJob j = job;
+        job = null;
+        if (j != null) {
+            j.close();
+        }
+        if (pkg != null) {
+            pkg.close();
+            pkg = null;
         }
     }
 
@@ -263,6 +275,7 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
     }
 
     private void finish(SessionState state, ErrorCode code, String detail, DeviceCondition condition) {
+        release();
         record = record.withOutcome(code, detail, condition).enter(state, engine.clock().instant());
         try {
             engine.journal().write(record, new Transition(++seq, record.ended(), state, code, detail));
@@ -321,7 +334,7 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
 
     @Override
     public void cancel() {
-        if (cancelled || ended.getCount() == 0) {
+        if (cancelled || !isRunning()) {
             return;
         }
         cancelled = true;
@@ -344,8 +357,9 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
         return status();
     }
 
+    /** Until its outcome is written; by then it has let go of the device. */
     boolean isRunning() {
-        return ended.getCount() > 0;
+        return !record.state().isFinal();
     }
 
     // UpgradeContext

@@ -123,14 +123,6 @@ public final class SessionEngine implements UpdateSessions {
     @Override
     public synchronized UpdateSession start(SessionRequest request) throws FlashgateException {
         for (Session s : sessions) {
-            if (s.isRunning() && s.deviceId().equals(request.deviceId()) && s.status().record().state().isFinal()) {
-                // it has ended and is closing its links: a retry right after the outcome waits for that, not refused
-                try {
-                    s.await(Duration.ofSeconds(5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
             if (s.isRunning() && s.deviceId().equals(request.deviceId())) {
                 throw new FlashgateException(ErrorCode.DEVICE_BUSY, request.deviceId() + " is being updated by session " + s.id());
             }
