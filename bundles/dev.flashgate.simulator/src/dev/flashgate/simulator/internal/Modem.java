@@ -99,22 +99,31 @@ final class Modem extends ZteDevice {
         return t.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(t.split(",")));
     }
 
-    /** What a power-up finds: the boot chain whole and a firmware it may run, or EDL. */
+    /** Boots from the flash: the firmware of its modem partition, or EDL when {@link #powerUp()} says so. */
     private String bootMode() throws IOException {
-        if (edlReason() != null) {
+        PowerUp p = powerUp();
+        if (p.edlReason() != null) {
             return "EDL";
         }
-        FirmwareHeader header = modemHeader();
-        if (header != null) {
-            state.set("firmwareModel", header.model());
-            state.set("revision", header.version());
-            state.set("securityVersion", header.securityVersion());
+        if (p.header() != null) {
+            state.set("firmwareModel", p.header().model());
+            state.set("revision", p.header().version());
+            state.set("securityVersion", p.header().securityVersion());
         }
         return "MODEM"; // with no header, the modem partition is erased: the factory firmware still runs
     }
 
-    /** The header of the modem partition's image; {@code null} while the partition is erased. */
-    private FirmwareHeader modemHeader() throws IOException {
+    /** What a power-up finds: why it would stay in EDL ({@code null} when it boots), and the modem image's header. */
+    private record PowerUp(String edlReason, FirmwareHeader header) {
+    }
+
+    private PowerUp powerUp() throws IOException {
+        Set<String> torn = torn();
+        for (Nand.Partition p : Nand.PARTITIONS) {
+            if (p.bootChain() && torn.contains(p.name())) {
+                return new PowerUp(String.join(", ", torn) + " partition torn", null);
+            }
+        }
         Nand.Partition modem = Nand.PARTITIONS.stream().filter(p -> p.name().equals("modem")).findFirst().orElseThrow();
         byte[] head;
         try (Nand nand = new Nand(folder.resolve("nand.bin"))) {
@@ -122,14 +131,12 @@ final class Modem extends ZteDevice {
         }
         FirmwareHeader header = FirmwareHeader.parse(head);
         if (header == null && (head[0] & 0xFF) != 0xFF) {
-            throw new BadImage();
+            return new PowerUp("the modem partition holds no image the boot chain accepts", null);
         }
-        return header;
-    }
-
-    /** The modem partition holds something, but no image the boot chain accepts. */
-    private static final class BadImage extends IOException {
-        private static final long serialVersionUID = 1L;
+        if (header != null && header.securityVersion() < state.getLong("securityVersion", 0)) {
+            return new PowerUp("the firmware in the modem partition has a lower security version than the device", header);
+        }
+        return new PowerUp(null, header);
     }
 
     /** Drops off the bus and comes back in {@code mode}, on new ports, from another thread. */
@@ -178,29 +185,10 @@ final class Modem extends ZteDevice {
     @Override
     public synchronized String condition() {
         try {
-            String reason = edlReason();
+            String reason = powerUp().edlReason();
             return reason != null ? "needs EDL recovery: " + reason : "boots " + revision();
         } catch (IOException e) {
             return "unknown: " + e.getMessage();
-        }
-    }
-
-    /** Why a power-up would end in emergency download, or {@code null} when it boots. */
-    private String edlReason() throws IOException {
-        Set<String> torn = torn();
-        for (Nand.Partition p : Nand.PARTITIONS) {
-            if (p.bootChain() && torn.contains(p.name())) {
-                return String.join(", ", torn) + " partition torn";
-            }
-        }
-        try {
-            FirmwareHeader header = modemHeader();
-            if (header != null && header.securityVersion() < state.getLong("securityVersion", 0)) {
-                return "the firmware in the modem partition has a lower security version than the device";
-            }
-            return null;
-        } catch (BadImage e) {
-            return "the modem partition holds no image the boot chain accepts";
         }
     }
 
