@@ -57,7 +57,8 @@ class PackagesPartTest {
     }
 
     private PackagesPart view() throws Exception {
-        PackagesPart part = new PackagesPart(bench.service(PackageVerifier.class), bench.service(TrustStore.class), swt.sync());
+        PackagesPart part = new PackagesPart(bench.service(PackageVerifier.class), bench.service(TrustStore.class), swt.sync(),
+                new VerifiedPackages());
         part.create(swt.parent());
         swt.open();
         return part;

@@ -94,10 +94,11 @@ final class SwtBench implements AutoCloseable {
 
     /** Saves what the shell shows as a PNG (under the test bundle's target/screenshots). */
     void screenshot(String name) throws Exception {
-        until(() -> true, Duration.ofSeconds(1), "painted");
-        for (int i = 0; i < 20; i++) {
-            display.readAndDispatch();
+        while (display.readAndDispatch()) {
+            // what is queued, first
         }
+        shell.redraw(0, 0, shell.getSize().x, shell.getSize().y, true);
+        shell.update(); // paints now, so the copy shows the widgets as they are
         Image image = new Image(display, shell.getClientArea().width, shell.getClientArea().height);
         GC gc = new GC(shell);
         try {

@@ -66,12 +66,15 @@ public final class DevicesPart {
         Tables.fill(table, devices.stream().map(this::row).toList());
     }
 
+    /** Vendor and model, or vendor and family while the device has not said who it is. */
+    static String name(Device d) {
+        return d.vendor() + " " + (d.identity() != null && d.identity().model() != null ? d.identity().model() : d.family());
+    }
+
     private String[] row(Device d) {
-        String name = d.identity() != null && d.identity().model() != null ? d.vendor() + " " + d.identity().model()
-                : d.vendor() + " " + d.family();
         String plugin = plugins.stream().filter(p -> p.handles(d)).map(p -> p.info().id()).findFirst().orElse("none");
         String ports = d.ports().stream().map(p -> p.role() + " " + p.path()).collect(Collectors.joining(", "));
-        return new String[] {name, identity(d, Identity::imei), d.mode().name(), identity(d, Identity::revision), plugin, ports,
+        return new String[] {name(d), identity(d, Identity::imei), d.mode().name(), identity(d, Identity::revision), plugin, ports,
             d.presence() == Device.Presence.PRESENT ? "yes" : "gone"};
     }
 

@@ -60,6 +60,7 @@ public final class PackagesPart {
     private final PackageVerifier verifier;
     private final TrustStore trustStore;
     private final UISynchronize sync;
+    private final VerifiedPackages verified;
     private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "flashgate-verify");
         t.setDaemon(true);
@@ -73,8 +74,10 @@ public final class PackagesPart {
     private Label trust;
 
     @Inject
-    public PackagesPart(@Service PackageVerifier verifier, @Service TrustStore trustStore, UISynchronize sync) {
+    public PackagesPart(@Service PackageVerifier verifier, @Service TrustStore trustStore, UISynchronize sync,
+            VerifiedPackages verified) {
         this.verifier = verifier;
+        this.verified = verified;
         this.trustStore = trustStore;
         this.sync = sync;
     }
@@ -159,6 +162,9 @@ public final class PackagesPart {
                     refreshLater();
                 });
                 o.report = r;
+                if (r.verified()) {
+                    sync.asyncExec(() -> verified.add(r, trusted));
+                }
                 refreshLater();
             });
         }

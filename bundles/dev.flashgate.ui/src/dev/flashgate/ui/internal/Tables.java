@@ -16,7 +16,12 @@ final class Tables {
 
     /** A full-row-select table with these columns, each {@code widths[i]} pixels wide. */
     static Table create(Composite parent, String[] columns, int[] widths) {
-        Table table = new Table(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI | SWT.V_SCROLL | SWT.H_SCROLL);
+        return create(parent, columns, widths, SWT.NONE);
+    }
+
+    /** The same with extra style bits, e.g. {@code SWT.CHECK}. */
+    static Table create(Composite parent, String[] columns, int[] widths, int style) {
+        Table table = new Table(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI | SWT.V_SCROLL | SWT.H_SCROLL | style);
         table.setHeaderVisible(true);
         table.setLinesVisible(true);
         for (int i = 0; i < columns.length; i++) {
