@@ -94,11 +94,13 @@ final class SwtBench implements AutoCloseable {
 
     /** Saves what the shell shows as a PNG (under the test bundle's target/screenshots). */
     void screenshot(String name) throws Exception {
-        while (display.readAndDispatch()) {
-            // what is queued, first
-        }
         shell.redraw(0, 0, shell.getSize().x, shell.getSize().y, true);
-        shell.update(); // paints now, so the copy shows the widgets as they are
+        long settled = System.nanoTime() + Duration.ofMillis(400).toNanos();
+        while (System.nanoTime() < settled) { // GTK draws on its own schedule: let it, so the copy shows the widgets as they are
+            if (!display.readAndDispatch()) {
+                Thread.sleep(10);
+            }
+        }
         Image image = new Image(display, shell.getClientArea().width, shell.getClientArea().height);
         GC gc = new GC(shell);
         try {

@@ -10,13 +10,14 @@ import org.eclipse.jface.resource.JFaceResources;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.CTabFolder;
 import org.eclipse.swt.custom.CTabItem;
+import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Table;
-import org.eclipse.swt.widgets.Text;
+
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.pkg.ArtifactResult;
@@ -37,7 +38,7 @@ final class ReportView {
     private final Composite root;
     private final Label verdict;
     private final ProgressBar progress;
-    private final Text explanation;
+    private final StyledText explanation;
     private final Table manifest;
     private final Table artifacts;
     private final Table signature;
@@ -50,7 +51,8 @@ final class ReportView {
         verdict.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
         progress = new ProgressBar(root, SWT.SMOOTH);
         progress.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
-        explanation = new Text(root, SWT.READ_ONLY | SWT.WRAP | SWT.MULTI);
+        explanation = new StyledText(root, SWT.READ_ONLY | SWT.WRAP | SWT.MULTI); // selectable, and it measures wrapped lines exactly
+        explanation.setBackground(root.getBackground());
         GridData e = new GridData(SWT.FILL, SWT.TOP, true, false);
         e.heightHint = 0;
         explanation.setLayoutData(e);
@@ -117,7 +119,8 @@ final class ReportView {
 
     /** A wrapped text is as tall as its lines at the view's current width, never clipped. */
     private void fitExplanation() {
-        int width = root.getClientArea().width - 10;
+        int width = root.getClientArea().width - 2 * ((GridLayout) root.getLayout()).marginWidth
+                - explanation.computeTrim(0, 0, 0, 0).width;
         int height = explanation.getText().isEmpty() || width <= 0 ? 0 : explanation.computeSize(width, SWT.DEFAULT).y;
         GridData data = (GridData) explanation.getLayoutData();
         if (data.heightHint != height) {
