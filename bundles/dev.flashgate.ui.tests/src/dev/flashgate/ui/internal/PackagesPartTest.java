@@ -56,6 +56,17 @@ class PackagesPartTest {
                 List.of(new PackRequest.Source(image, "images/hs920s.bin", "image")), true);
     }
 
+    /** A second package: another version, its image changed, and a second artifact added. */
+    private Path pkgWithExtra(String version) throws Exception {
+        Path image = dir.resolve(version + ".bin");
+        DemoFirmware.image(image, "HS920S", version, 3, 256 * 1024, version.hashCode());
+        Path notes = Files.writeString(dir.resolve(version + ".txt"), "release notes of " + version);
+        return bench.pack(version, Map.of("vendor", "Workbench test", "version", version, "versionCode", 43L, "securityVersion", 3L,
+                "target.plugin", "at-ymodem", "target.models", List.of("HS920S")),
+                List.of(new PackRequest.Source(image, "images/hs920s.bin", "image"),
+                        new PackRequest.Source(notes, "docs/notes.txt", "notes")), true);
+    }
+
     private PackagesPart view() throws Exception {
         PackagesPart part = new PackagesPart(bench.service(PackageVerifier.class), bench.service(TrustStore.class), swt.sync(),
                 new VerifiedPackages());
@@ -100,5 +111,30 @@ class PackagesPartTest {
         swt.screenshot("packages-rejected");
         part.select(0);
         assertTrue(part.report().verdictText().startsWith("VERIFIED"), "the good one is still verified");
+    }
+
+    @Test
+    void twoPackagesAreComparedSideBySide() throws Exception {
+        PackagesPart part = view();
+        part.open(List.of(pkg("FG_HS920S_W03"), pkgWithExtra("FG_HS920S_W04")));
+        swt.until(part::allVerified, Duration.ofSeconds(30), "both are verified");
+        part.list().setSelection(new int[] {0, 1});
+        CompareView compare = part.compareSelected();
+        try {
+            String fields = Tables.text(compare.fields());
+            assertTrue(fields.contains("\u2260\tversion\tFG_HS920S_W03\tFG_HS920S_W04"), fields);
+            assertTrue(fields.contains("\u2260\tversionCode\t42\t43"), fields);
+            assertTrue(fields.contains("\ttarget.plugin\tat-ymodem\tat-ymodem") && !fields.contains("\u2260\ttarget.plugin"), fields);
+            assertEquals(2, compare.artifacts().getItemCount());
+            assertEquals("docs/notes.txt", compare.artifacts().getItem(0).getText(0));
+            assertEquals("ADDED", compare.artifacts().getItem(0).getText(1));
+            assertEquals("", compare.artifacts().getItem(0).getText(2));
+            assertEquals("images/hs920s.bin", compare.artifacts().getItem(1).getText(0));
+            assertEquals("CHANGED", compare.artifacts().getItem(1).getText(1));
+        } finally {
+            compare.shell().dispose();
+        }
+        part.list().setSelection(0);
+        assertEquals(null, part.compareSelected(), "one package alone is not compared");
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,10 +69,11 @@ public final class PackagesPart {
     });
     private final List<Opened> opened = new ArrayList<>();
     private final AtomicBoolean refreshPending = new AtomicBoolean();
-    private TrustAnchors anchors;
+    private CompletableFuture<TrustAnchors> anchors;
     private Table list;
     private ReportView report;
     private Label trust;
+    private Label hint;
 
     @Inject
     public PackagesPart(@Service PackageVerifier verifier, @Service TrustStore trustStore, UISynchronize sync,
@@ -86,13 +88,19 @@ public final class PackagesPart {
     public void create(Composite parent) {
         parent.setLayout(new GridLayout(1, false));
         Composite bar = new Composite(parent, SWT.NONE);
-        bar.setLayout(new GridLayout(2, false));
+        bar.setLayout(new GridLayout(4, false));
         bar.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
         Button open = new Button(bar, SWT.PUSH);
         open.setText("Open package ...");
         open.addListener(SWT.Selection, e -> chooseFiles(parent));
+        Button compare = new Button(bar, SWT.PUSH);
+        compare.setText("Compare");
+        compare.setToolTipText("Select two packages in the list to compare them side by side");
+        compare.addListener(SWT.Selection, e -> compareSelected());
         trust = new Label(bar, SWT.WRAP);
+        trust.setText("Reading the trust anchors ...");
         trust.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        hint = new Label(bar, SWT.NONE);
         SashForm sash = new SashForm(parent, SWT.HORIZONTAL);
         sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
         list = Tables.create(sash, new String[] {"Package", "Verdict", "Version"}, new int[] {190, 150, 110});
@@ -121,22 +129,36 @@ public final class PackagesPart {
         }
     }
 
-    /** The station's anchors, or those named for this run ({@code flashgate.workbench.trust}, PEM files). */
+    /**
+     * Reads, on the background thread, the station's anchors or those named for this run
+     * ({@code flashgate.workbench.trust}, PEM files); verifications queued after it use them.
+     */
     private void loadTrust() {
-        try {
-            String named = System.getProperty("flashgate.workbench.trust", "");
-            if (named.isBlank()) {
-                anchors = trustStore.anchors();
-            } else {
-                TrustAnchors a = trustStore.load(Arrays.stream(named.split(File.pathSeparator)).map(Path::of).toList());
-                anchors = new TrustAnchors(a.certificates(), a.origin() + ", trusted for this run only");
+        anchors = CompletableFuture.supplyAsync(() -> {
+            TrustAnchors a;
+            String shown;
+            try {
+                String named = System.getProperty("flashgate.workbench.trust", "");
+                if (named.isBlank()) {
+                    a = trustStore.anchors();
+                } else {
+                    TrustAnchors read = trustStore.load(Arrays.stream(named.split(File.pathSeparator)).map(Path::of).toList());
+                    a = new TrustAnchors(read.certificates(), read.origin() + ", trusted for this run only");
+                }
+                shown = a.isEmpty() ? "No trust anchors: every package will be refused (flashgate trust add)." : "Trusting " + a.origin();
+            } catch (FlashgateException e) {
+                a = new TrustAnchors(List.of(), "none");
+                shown = "Trust anchors unreadable: " + e.getMessage();
             }
-            trust.setText(anchors.isEmpty() ? "No trust anchors: every package will be refused (flashgate trust add)."
-                    : "Trusting " + anchors.origin());
-        } catch (FlashgateException e) {
-            anchors = new TrustAnchors(List.of(), "none");
-            trust.setText("Trust anchors unreadable: " + e.getMessage());
-        }
+            String text = shown;
+            sync.asyncExec(() -> {
+                if (!trust.isDisposed()) {
+                    trust.setText(text);
+                    trust.getParent().layout();
+                }
+            });
+            return a;
+        }, background);
     }
 
     private void chooseFiles(Composite parent) {
@@ -154,8 +176,8 @@ public final class PackagesPart {
         for (Path file : files) {
             Opened o = new Opened(file.toAbsolutePath());
             opened.add(o);
-            TrustAnchors trusted = anchors;
             background.submit(() -> {
+                TrustAnchors trusted = anchors.join(); // read on this executor before any verification
                 VerificationReport r = verifier.inspect(o.path, trusted, (done, total) -> {
                     o.done = done;
                     o.total = total;
@@ -185,7 +207,7 @@ public final class PackagesPart {
         if (list.isDisposed()) {
             return;
         }
-        int selected = list.getSelectionIndex();
+        int[] selected = list.getSelectionIndices();
         Tables.fill(list, opened.stream().map(o -> new String[] {o.path.getFileName().toString(),
             verdict(o), o.report == null || o.report.manifest() == null ? "" : o.report.manifest().version()}).toList());
         list.setSelection(selected);
@@ -207,6 +229,18 @@ public final class PackagesPart {
         }
         Opened o = opened.get(i);
         report.show(o.report, o.done, Math.max(o.total, 1));
+    }
+
+    /** Opens the two selected packages side by side; both must have a readable manifest. */
+    CompareView compareSelected() {
+        int[] selected = list.getSelectionIndices();
+        if (selected.length != 2 || opened.get(selected[0]).report == null || opened.get(selected[1]).report == null
+                || opened.get(selected[0]).report.manifest() == null || opened.get(selected[1]).report.manifest() == null) {
+            hint.setText("To compare, select two packages whose manifests could be read (Ctrl+click).");
+            return null;
+        }
+        hint.setText("");
+        return new CompareView(list.getShell(), opened.get(selected[0]).report, opened.get(selected[1]).report);
     }
 
     @PreDestroy
