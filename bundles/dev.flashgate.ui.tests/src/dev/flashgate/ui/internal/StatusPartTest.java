@@ -10,6 +10,8 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.core.runtime.preferences.IEclipsePreferences;
+import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.swt.widgets.TableItem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +31,7 @@ import dev.flashgate.core.pkg.VerificationReport;
 import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.testkit.PluginBench;
+import dev.flashgate.upgrade.SessionOptions;
 import dev.flashgate.upgrade.UpdateSessions;
 
 /** The Status view starts a session from a verified package and a checked device and follows it to the end. */
@@ -133,5 +136,20 @@ class StatusPartTest {
         assertEquals("no installed plugin 'at-ymodem' handles this device", row(part.devices(), modem.imei()).getText(3));
         part.startChecked();
         assertEquals("Choose a verified package and check the devices to update.", part.message());
+    }
+
+    @Test
+    void sessionOptionsComeFromTheWorkbenchPreferences() throws Exception {
+        StatusPart part = view(new VerifiedPackages());
+        assertEquals(SessionOptions.DEFAULTS, part.options(), "without a preference store: the defaults");
+        IEclipsePreferences prefs = InstanceScope.INSTANCE.getNode(SessionSettings.NODE + ".test" + System.nanoTime());
+        part.setPreferences(prefs);
+        assertEquals(SessionOptions.DEFAULTS, part.options(), "an empty node: the defaults");
+        SessionOptions chosen = SessionOptions.DEFAULTS.withStallTimeout(Duration.ofSeconds(7)).withReconnectTimeout(Duration.ofSeconds(90))
+                .withRetries(4);
+        SessionSettings.write(prefs, chosen);
+        assertEquals(chosen, part.options());
+        assertEquals(7, prefs.getLong(SessionSettings.STALL_SECONDS, -1), "stored under the documented key");
+        prefs.removeNode();
     }
 }

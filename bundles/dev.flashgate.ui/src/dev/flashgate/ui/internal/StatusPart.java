@@ -9,7 +9,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 
 import org.eclipse.e4.core.di.annotations.Optional;
+import org.eclipse.core.runtime.preferences.IEclipsePreferences;
+import org.eclipse.e4.core.di.extensions.Preference;
 import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.jface.window.Window;
 import org.eclipse.e4.ui.di.UIEventTopic;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
@@ -23,6 +26,7 @@ import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
+import org.osgi.service.prefs.BackingStoreException;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.Topics;
@@ -52,6 +56,7 @@ public final class StatusPart {
     private final VerifiedPackages packages;
     private UpdateSessions sessions;
     private DeviceDiscovery discovery;
+    private IEclipsePreferences preferences;
     private Combo packageChoice;
     private Table devices;
     private Table table;
@@ -77,6 +82,12 @@ public final class StatusPart {
         refreshDevices();
     }
 
+    /** Where the session options live (Eclipse preferences, instance scope). */
+    @Inject
+    public void setPreferences(@Optional @Preference(nodePath = SessionSettings.NODE) IEclipsePreferences preferences) {
+        this.preferences = preferences;
+    }
+
     @PostConstruct
     public void create(Composite parent) {
         parent.setLayout(new GridLayout(1, false));
@@ -97,9 +108,9 @@ public final class StatusPart {
         devices.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 3, 1));
 
         Composite running = new Composite(sash, SWT.NONE);
-        running.setLayout(new GridLayout(3, false));
+        running.setLayout(new GridLayout(4, false));
         table = Tables.create(running, SESSION_COLUMNS, new int[] {190, 140, 130, 120, 90, 70, 330});
-        table.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 3, 1));
+        table.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 4, 1));
         table.addListener(SWT.PaintItem, this::paintProgress);
         Button cancel = new Button(running, SWT.PUSH);
         cancel.setText("Cancel");
@@ -107,9 +118,12 @@ public final class StatusPart {
         Button retry = new Button(running, SWT.PUSH);
         retry.setText("Retry");
         retry.addListener(SWT.Selection, e -> selectedSession().ifPresent(this::retry));
+        Button settings = new Button(running, SWT.PUSH);
+        settings.setText("Session options ...");
+        settings.addListener(SWT.Selection, e -> editSettings());
         message = new Label(running, SWT.WRAP);
         message.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        sash.setWeights(40, 60);
+        sash.setWeights(50, 50);
 
         packages.onChange(this::refreshPackages);
         refreshPackages();
@@ -212,7 +226,7 @@ public final class StatusPart {
         List<String> refused = new ArrayList<>();
         for (Device d : targets) {
             try {
-                sessions.start(new SessionRequest(pkg.source(), d.id(), packages.anchors(), false, SessionOptions.DEFAULTS));
+                sessions.start(new SessionRequest(pkg.source(), d.id(), packages.anchors(), false, options()));
             } catch (FlashgateException e) {
                 refused.add(DevicesPart.name(d) + ": " + e.code() + " " + e.detail());
             }
@@ -220,6 +234,27 @@ public final class StatusPart {
         message.setText(refused.isEmpty() ? "Started " + targets.size() + " session" + (targets.size() == 1 ? "" : "s") + "."
                 : String.join("; ", refused));
         refresh();
+    }
+
+    /** The options new sessions get: the preferences', or the defaults. */
+    SessionOptions options() {
+        return SessionSettings.read(preferences);
+    }
+
+    private void editSettings() {
+        if (preferences == null) {
+            message.setText("No preference store: sessions use the default options.");
+            return;
+        }
+        SessionSettingsDialog dialog = new SessionSettingsDialog(table.getShell(), options());
+        if (dialog.open() == Window.OK) {
+            try {
+                SessionSettings.write(preferences, dialog.options());
+                message.setText("Session options saved; they apply to sessions started from now on.");
+            } catch (BackingStoreException e) {
+                message.setText("The session options could not be saved: " + e.getMessage());
+            }
+        }
     }
 
     private void retry(UpdateSession session) {
@@ -230,7 +265,7 @@ public final class StatusPart {
         }
         try {
             sessions.start(new SessionRequest(java.nio.file.Path.of(r.packagePath()), r.deviceId(), packages.anchors(), false,
-                    SessionOptions.DEFAULTS));
+                    options()));
             message.setText("Started again.");
         } catch (FlashgateException e) {
             message.setText(e.code() + ": " + e.detail());
