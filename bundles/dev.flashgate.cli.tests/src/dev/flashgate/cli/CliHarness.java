@@ -16,6 +16,7 @@ import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
 import dev.flashgate.core.session.SessionJournal;
+import dev.flashgate.simulator.DemoSamples;
 import dev.flashgate.simulator.Simulators;
 import dev.flashgate.upgrade.UpdateSessions;
 
@@ -40,7 +41,7 @@ final class CliHarness {
         SessionJournal journal = service(context, SessionJournal.class);
         this.template = new Services(service(context, PackageVerifier.class), service(context, TrustStore.class).inFolder(home.resolve("trust")),
                 service(context, PackageBuilder.class), service(context, PackageSigner.class), service(context, SigningKeys.class),
-                () -> discovery, () -> simulators, () -> sessions, () -> journal, home, null);
+                service(context, DemoSamples.class), () -> discovery, () -> simulators, () -> sessions, () -> journal, home, null);
     }
 
     static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {

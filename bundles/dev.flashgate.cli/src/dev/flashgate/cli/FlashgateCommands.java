@@ -18,6 +18,7 @@ import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
 import dev.flashgate.core.session.SessionJournal;
+import dev.flashgate.simulator.DemoSamples;
 import dev.flashgate.simulator.Simulators;
 import dev.flashgate.upgrade.UpdateSessions;
 import picocli.CommandLine;
@@ -31,6 +32,7 @@ public final class FlashgateCommands {
     private final PackageBuilder builder;
     private final PackageSigner signer;
     private final SigningKeys keys;
+    private final DemoSamples demo;
     private final ComponentServiceObjects<DeviceDiscovery> discovery;
     private final ComponentServiceObjects<Simulators> simulators;
     private final ComponentServiceObjects<UpdateSessions> sessions;
@@ -41,7 +43,7 @@ public final class FlashgateCommands {
     @Activate
     public FlashgateCommands(@Reference PackageVerifier verifier, @Reference TrustStore trustStore,
             @Reference PackageBuilder builder, @Reference PackageSigner signer, @Reference SigningKeys keys,
-            @Reference ComponentServiceObjects<DeviceDiscovery> discovery,
+            @Reference DemoSamples demo, @Reference ComponentServiceObjects<DeviceDiscovery> discovery,
             @Reference ComponentServiceObjects<Simulators> simulators,
             @Reference ComponentServiceObjects<UpdateSessions> sessions,
             @Reference ComponentServiceObjects<SessionJournal> journal, BundleContext context) {
@@ -50,6 +52,7 @@ public final class FlashgateCommands {
         this.builder = builder;
         this.signer = signer;
         this.keys = keys;
+        this.demo = demo;
         this.discovery = discovery;
         this.simulators = simulators;
         this.sessions = sessions;
@@ -60,7 +63,7 @@ public final class FlashgateCommands {
 
     /** Runs one command line; returns the exit status of the package format's table. */
     public int execute(String[] args, Terminal terminal) {
-        Services services = new Services(verifier, trustStore, builder, signer, keys, discovery::getService,
+        Services services = new Services(verifier, trustStore, builder, signer, keys, demo, discovery::getService,
                 simulators::getService, sessions::getService, journal::getService, home, terminal);
         CommandLine cli = commandLine(services, version);
         try {

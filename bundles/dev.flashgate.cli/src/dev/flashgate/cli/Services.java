@@ -10,6 +10,7 @@ import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
 import dev.flashgate.core.session.SessionJournal;
+import dev.flashgate.simulator.DemoSamples;
 import dev.flashgate.simulator.Simulators;
 import dev.flashgate.upgrade.UpdateSessions;
 
@@ -24,6 +25,7 @@ public record Services(
         PackageBuilder builder,
         PackageSigner signer,
         SigningKeys keys,
+        DemoSamples demo,
         Supplier<DeviceDiscovery> discovery,
         Supplier<Simulators> simulators,
         Supplier<UpdateSessions> sessions,
@@ -32,6 +34,6 @@ public record Services(
         Terminal terminal) {
 
     Services withTerminal(Terminal other) {
-        return new Services(verifier, trustStore, builder, signer, keys, discovery, simulators, sessions, journal, home, other);
+        return new Services(verifier, trustStore, builder, signer, keys, demo, discovery, simulators, sessions, journal, home, other);
     }
 }

@@ -1,0 +1,150 @@
+package dev.flashgate.simulator.internal;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.pkg.KeyRequest;
+import dev.flashgate.core.pkg.PackRequest;
+import dev.flashgate.core.pkg.PackageBuilder;
+import dev.flashgate.core.pkg.PackageSigner;
+import dev.flashgate.core.pkg.SigningCredentials;
+import dev.flashgate.core.pkg.SigningKeys;
+import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.simulator.DemoFirmware;
+import dev.flashgate.simulator.DemoSamples;
+
+/** Creates the embedded default's demo CA, demo signing key and sample packages, once per folder. */
+@Component(service = DemoSamples.class)
+public final class DemoSampleFactory implements DemoSamples {
+
+    /** Bumped when the sample packages change, so existing homes get the new ones. */
+    static final String DEMO_VERSION = "2";
+
+    private final SigningKeys keys;
+    private final PackageBuilder builder;
+    private final PackageSigner signer;
+    private final TrustStore trustStore;
+
+    @Activate
+    public DemoSampleFactory(@Reference SigningKeys keys, @Reference PackageBuilder builder, @Reference PackageSigner signer,
+            @Reference TrustStore trustStore) {
+        this.keys = keys;
+        this.builder = builder;
+        this.signer = signer;
+        this.trustStore = trustStore;
+    }
+
+    @Override
+    public synchronized Samples ensure(Path folder) throws FlashgateException {
+        Samples samples = new Samples(folder, folder.resolve("demo-ca.pem"),
+                folder.resolve("packages/MF833S-FG_MF833S_B07.fgp"), folder.resolve("packages/HS920S-FG_HS920S_A02.fgp"),
+                folder.resolve("packages/HS920S-FG_HS920S_A02-corrupted.fgp"));
+        Path version = folder.resolve(".demo-version");
+        if (samples.all().stream().allMatch(Files::isRegularFile) && stillValid(samples.signerCertificate())
+                && Files.isRegularFile(version) && readQuietly(version).equals(DEMO_VERSION)) {
+            return samples;
+        }
+        try {
+            Files.createDirectories(folder.resolve("packages"));
+            Path work = Files.createTempDirectory(folder, ".build-");
+            try {
+                build(samples, work);
+                Files.writeString(version, DEMO_VERSION);
+            } finally {
+                deleteTree(work);
+            }
+        } catch (IOException e) {
+            throw new FlashgateException(ErrorCode.HOST_DISK_FULL, "cannot create the demo in " + folder + ": " + e.getMessage());
+        }
+        return samples;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private boolean stillValid(Path signerCert) {
+        try {
+            trustStore.load(List.of(signerCert)).certificates().get(0)
+                    .checkValidity(Date.from(Instant.now().plus(Duration.ofDays(1))));
+            return true;
+        } catch (FlashgateException | CertificateExpiredException | CertificateNotYetValidException e) {
+            return false;
+        }
+    }
+
+    private void build(Samples samples, Path work) throws IOException, FlashgateException {
+        SigningCredentials ca = keys.generate(new KeyRequest(CA_SUBJECT, KeyRequest.KeyType.EC_P256,
+                Duration.ofDays(3650), true, null));
+        SigningCredentials vendor = keys.generate(new KeyRequest(VENDOR_SUBJECT, KeyRequest.KeyType.EC_P256,
+                Duration.ofDays(825), false, ca));
+        keys.write(ca, samples.folder().resolve("demo-ca.key.pem"), samples.ca());
+        keys.write(vendor, samples.signerKey(), samples.signerCertificate());
+
+        Path programmer = work.resolve("prog_nand_firehose_9x07.mbn");
+        Path modemImage = work.resolve("modem.ubi");
+        Path layout = work.resolve("rawprogram_nand.xml");
+        DemoFirmware.programmer(programmer);
+        DemoFirmware.image(modemImage, "MF833S", "FG_MF833S_B07", 3, 3 << 20, 833);
+        DemoFirmware.layout(layout, "images/modem.ubi", Files.size(modemImage));
+        builder.pack(new PackRequest(null, Map.of(
+                "vendor", "Flashgate demo", "title", "MF833S simulated modem firmware B07", "version", "FG_MF833S_B07",
+                "versionCode", 107L, "securityVersion", 3L, "target.plugin", "qualcomm-firehose", "target.chipset", "MDM9x07",
+                "target.models", List.of("MF833S"), "notes", "Demo package for the simulated MDM9x07 modem. NOT FOR PRODUCTION."),
+                List.of(new PackRequest.Source(programmer, "firehose/prog_nand_firehose_9x07.mbn", "programmer"),
+                        new PackRequest.Source(layout, "firehose/rawprogram_nand.xml", "layout"),
+                        new PackRequest.Source(modemImage, "images/modem.ubi", "image")),
+                samples.modemPackage(), false));
+        signer.sign(samples.modemPackage(), vendor);
+
+        Path hotspotImage = work.resolve("hs920s.bin");
+        DemoFirmware.image(hotspotImage, "HS920S", "FG_HS920S_A02", 2, 2 << 20, 920);
+        builder.pack(new PackRequest(null, Map.of(
+                "vendor", "Flashgate demo", "title", "HS920S simulated hotspot firmware A02", "version", "FG_HS920S_A02",
+                "versionCode", 2L, "securityVersion", 2L, "target.plugin", "at-ymodem",
+                "target.models", List.of("HS920S"), "notes", "Demo package for the simulated A/B hotspot. NOT FOR PRODUCTION."),
+                List.of(new PackRequest.Source(hotspotImage, "images/hs920s.bin", "image")),
+                samples.hotspotPackage(), false));
+        signer.sign(samples.hotspotPackage(), vendor);
+
+        Path corrupted = work.resolve("corrupted.fgp");
+        Files.copy(samples.hotspotPackage(), corrupted);
+        try (RandomAccessFile file = new RandomAccessFile(corrupted.toFile(), "rw")) {
+            long at = file.length() / 2;
+            file.seek(at);
+            int b = file.read();
+            file.seek(at);
+            file.write(b ^ 0x04);
+        }
+        Files.move(corrupted, samples.tamperedPackage(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
