@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.pkg.PackRequest;
 import dev.flashgate.core.pkg.PackageVerifier;
+import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.TrustStore;
 import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.testkit.PluginBench;
@@ -68,8 +69,12 @@ class PackagesPartTest {
     }
 
     private PackagesPart view() throws Exception {
+        return view(new PackageInbox());
+    }
+
+    private PackagesPart view(PackageInbox inbox) throws Exception {
         PackagesPart part = new PackagesPart(bench.service(PackageVerifier.class), bench.service(TrustStore.class), swt.sync(),
-                new VerifiedPackages());
+                new VerifiedPackages(), inbox);
         part.create(swt.parent());
         swt.open();
         return part;
@@ -136,5 +141,20 @@ class PackagesPartTest {
         }
         part.list().setSelection(0);
         assertEquals(null, part.compareSelected(), "one package alone is not compared");
+    }
+
+    /** The embedded default hands packages over before the view exists, with the anchors to trust for this run. */
+    @Test
+    void packagesHandedOverAreVerifiedAgainstTheAnchorsForThisRun() throws Exception {
+        System.clearProperty("flashgate.workbench.trust"); // the station's store alone trusts nothing of the bench's
+        Path pkg = pkg("FG_HS920S_W05");
+        PackageInbox inbox = new PackageInbox();
+        inbox.deliver(new TrustAnchors(bench.anchors().certificates(), "the bench CA, for this run"), List.of(pkg));
+        PackagesPart part = view(inbox);
+        swt.until(part::allVerified, Duration.ofSeconds(30), "the package is verified");
+        swt.until(() -> part.list().getItemCount() == 1 && part.list().getItem(0).getText(1).equals("VERIFIED"),
+                Duration.ofSeconds(5), "it is verified against the handed-over anchors");
+        inbox.deliver(null, List.of(pkg));
+        swt.until(() -> part.list().getItemCount() == 2, Duration.ofSeconds(5), "later deliveries open at once");
     }
 }

@@ -40,9 +40,10 @@ import dev.flashgate.core.pkg.Verdict;
 import dev.flashgate.core.pkg.VerificationReport;
 
 /**
- * The Packages view: packages opened from a file dialog, dropped on the view, or named at start
- * ({@code flashgate.workbench.open}), each verified on a background thread with progress; the
- * selected one is shown in the {@link ReportView metadata inspector}.
+ * The Packages view: packages opened from a file dialog, dropped on the view, named at start
+ * ({@code flashgate.workbench.open}) or handed over by the embedded default, each verified on a
+ * background thread with progress; the selected one is shown in the {@link ReportView metadata
+ * inspector}, two selected ones can be compared side by side.
  */
 public final class PackagesPart {
 
@@ -62,6 +63,7 @@ public final class PackagesPart {
     private final TrustStore trustStore;
     private final UISynchronize sync;
     private final VerifiedPackages verified;
+    private final PackageInbox inbox;
     private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "flashgate-verify");
         t.setDaemon(true);
@@ -77,8 +79,9 @@ public final class PackagesPart {
 
     @Inject
     public PackagesPart(@Service PackageVerifier verifier, @Service TrustStore trustStore, UISynchronize sync,
-            VerifiedPackages verified) {
+            VerifiedPackages verified, PackageInbox inbox) {
         this.verifier = verifier;
+        this.inbox = inbox;
         this.verified = verified;
         this.trustStore = trustStore;
         this.sync = sync;
@@ -127,6 +130,12 @@ public final class PackagesPart {
         if (!initial.isBlank()) {
             open(Arrays.stream(initial.split(File.pathSeparator)).map(Path::of).toList());
         }
+        inbox.attach((runAnchors, packages) -> {
+            if (runAnchors != null) {
+                trustForThisRun(runAnchors);
+            }
+            open(packages);
+        });
     }
 
     /**
@@ -134,31 +143,39 @@ public final class PackagesPart {
      * ({@code flashgate.workbench.trust}, PEM files); verifications queued after it use them.
      */
     private void loadTrust() {
-        anchors = CompletableFuture.supplyAsync(() -> {
-            TrustAnchors a;
-            String shown;
+        CompletableFuture<TrustAnchors> reading = CompletableFuture.supplyAsync(() -> {
             try {
                 String named = System.getProperty("flashgate.workbench.trust", "");
                 if (named.isBlank()) {
-                    a = trustStore.anchors();
-                } else {
-                    TrustAnchors read = trustStore.load(Arrays.stream(named.split(File.pathSeparator)).map(Path::of).toList());
-                    a = new TrustAnchors(read.certificates(), read.origin() + ", trusted for this run only");
+                    return trustStore.anchors();
                 }
-                shown = a.isEmpty() ? "No trust anchors: every package will be refused (flashgate trust add)." : "Trusting " + a.origin();
+                TrustAnchors read = trustStore.load(Arrays.stream(named.split(File.pathSeparator)).map(Path::of).toList());
+                return new TrustAnchors(read.certificates(), read.origin() + ", trusted for this run only");
             } catch (FlashgateException e) {
-                a = new TrustAnchors(List.of(), "none");
-                shown = "Trust anchors unreadable: " + e.getMessage();
+                return new TrustAnchors(List.of(), "no anchors: they are unreadable (" + e.getMessage() + ")");
             }
-            String text = shown;
-            sync.asyncExec(() -> {
-                if (!trust.isDisposed()) {
-                    trust.setText(text);
-                    trust.getParent().layout();
-                }
-            });
-            return a;
         }, background);
+        anchors = reading;
+        reading.thenAccept(a -> sync.asyncExec(() -> {
+            if (anchors == reading) { // not replaced by anchors for this run meanwhile
+                showTrust(a);
+            }
+        }));
+    }
+
+    /** From now on, verifies against {@code runAnchors} (the embedded default's demo CA). */
+    private void trustForThisRun(TrustAnchors runAnchors) {
+        anchors = CompletableFuture.completedFuture(runAnchors);
+        showTrust(runAnchors);
+    }
+
+    private void showTrust(TrustAnchors a) {
+        if (trust.isDisposed()) {
+            return;
+        }
+        trust.setText(a.isEmpty() ? "No trust anchors: every package will be refused (flashgate trust add). " + a.origin()
+                : "Trusting " + a.origin());
+        trust.getParent().layout();
     }
 
     private void chooseFiles(Composite parent) {
@@ -173,6 +190,9 @@ public final class PackagesPart {
 
     /** Opens packages: each is verified in the background and selected when it is the last one opened. */
     public void open(List<Path> files) {
+        if (files.isEmpty()) {
+            return;
+        }
         for (Path file : files) {
             Opened o = new Opened(file.toAbsolutePath());
             opened.add(o);
