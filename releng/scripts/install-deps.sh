@@ -3,8 +3,8 @@
 # Tests that need a missing tool skip themselves, so a developer without root still gets a run.
 set -euo pipefail
 
-# xvfb, xauth and libgtk-3-0: the workbench and its SWT tests on a virtual display; imagemagick: screenshots
-packages=(openssl zip unzip util-linux socat lrzsz python3 postgresql xvfb xauth libgtk-3-0 imagemagick)
+# xvfb, xauth, libgtk-3-0, x11-utils: the workbench and its SWT tests on a virtual display; imagemagick: screenshots
+packages=(openssl zip unzip util-linux socat lrzsz python3 postgresql xvfb xauth libgtk-3-0 x11-utils imagemagick)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
