@@ -1,18 +1,12 @@
 package dev.flashgate.ui.internal;
 
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
 
 import dev.flashgate.core.Topics;
 import dev.flashgate.core.device.DeviceDiscovery;
@@ -28,7 +22,6 @@ class DevicesPartTest {
 
     private PluginBench bench;
     private SwtBench swt;
-    private ServiceRegistration<EventHandler> events;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -39,9 +32,6 @@ class DevicesPartTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (events != null) {
-            events.unregister();
-        }
         if (swt != null) {
             swt.close();
             bench.close();
@@ -54,10 +44,7 @@ class DevicesPartTest {
         part.create(swt.parent());
         part.setPlugins(List.of(bench.service(UpgradePlugin.class)));
         part.setDiscovery(bench.service(DeviceDiscovery.class));
-        Dictionary<String, Object> topics = new Hashtable<>();
-        topics.put(EventConstants.EVENT_TOPIC, Topics.DEVICE_ALL);
-        events = FrameworkUtil.getBundle(DevicesPartTest.class).getBundleContext().registerService(EventHandler.class,
-                e -> swt.display.asyncExec(() -> part.deviceEvent(e)), topics);
+        swt.deliver(part::deviceEvent, Topics.DEVICE_ALL);
         swt.open();
         return part;
     }

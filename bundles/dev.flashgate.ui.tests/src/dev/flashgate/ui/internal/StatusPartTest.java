@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
 
 import dev.flashgate.core.Topics;
 import dev.flashgate.core.device.DeviceDiscovery;
@@ -42,7 +36,6 @@ class StatusPartTest {
 
     private PluginBench bench;
     private SwtBench swt;
-    private ServiceRegistration<EventHandler> events;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -53,9 +46,6 @@ class StatusPartTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (events != null) {
-            events.unregister();
-        }
         if (swt != null) {
             swt.close();
             bench.close();
@@ -78,16 +68,8 @@ class StatusPartTest {
         part.setSessions(bench.service(UpdateSessions.class));
         part.setDiscovery(bench.service(DeviceDiscovery.class));
         part.create(swt.parent());
-        Dictionary<String, Object> topics = new Hashtable<>();
-        topics.put(EventConstants.EVENT_TOPIC, new String[] {Topics.SESSION_ALL, Topics.DEVICE_ALL});
-        events = FrameworkUtil.getBundle(StatusPartTest.class).getBundleContext().registerService(EventHandler.class,
-                e -> swt.display.asyncExec(() -> {
-                    if (e.getTopic().startsWith(Topics.SESSION_PREFIX)) {
-                        part.sessionEvent(e);
-                    } else {
-                        part.deviceEvent(e);
-                    }
-                }), topics);
+        swt.deliver(part::sessionEvent, Topics.SESSION_ALL);
+        swt.deliver(part::deviceEvent, Topics.DEVICE_ALL);
         swt.open();
         return part;
     }

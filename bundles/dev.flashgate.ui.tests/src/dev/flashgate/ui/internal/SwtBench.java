@@ -6,7 +6,10 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
@@ -18,6 +21,11 @@ import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 
 import dev.flashgate.core.pkg.TrustAnchors;
 
@@ -32,6 +40,7 @@ final class SwtBench implements AutoCloseable {
 
     final Display display = Display.getDefault();
     final Shell shell = new Shell(display);
+    private final java.util.List<ServiceRegistration<EventHandler>> handlers = new java.util.ArrayList<>();
 
     SwtBench() {
         shell.setLayout(new FillLayout());
@@ -76,6 +85,17 @@ final class SwtBench implements AutoCloseable {
                 return display.readAndDispatch();
             }
         };
+    }
+
+    /**
+     * Delivers EventAdmin events of {@code topics} to {@code view} on the UI thread, as e4's
+     * {@code @UIEventTopic} does for a part in the workbench; until this bench is closed.
+     */
+    void deliver(Consumer<Event> view, String... topics) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(EventConstants.EVENT_TOPIC, topics);
+        handlers.add(FrameworkUtil.getBundle(SwtBench.class).getBundleContext().registerService(EventHandler.class,
+                e -> display.asyncExec(() -> view.accept(e)), properties));
     }
 
     /** Runs the event loop until {@code done} holds; fails after {@code timeout}. */
@@ -134,6 +154,7 @@ final class SwtBench implements AutoCloseable {
 
     @Override
     public void close() {
+        handlers.forEach(ServiceRegistration::unregister);
         shell.dispose();
     }
 }

@@ -40,11 +40,8 @@ public final class HistoryPart {
     static final int LIMIT = 500;
 
     private final UISynchronize sync;
-    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "flashgate-history");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("flashgate-history").factory());
     private SessionJournal journal;
     private Text device;
     private Table sessions;

@@ -64,11 +64,8 @@ public final class PackagesPart {
     private final UISynchronize sync;
     private final VerifiedPackages verified;
     private final PackageInbox inbox;
-    private final ExecutorService background = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "flashgate-verify");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService background = Executors.newFixedThreadPool(2,
+            Thread.ofPlatform().daemon().name("flashgate-verify-", 1).factory());
     private final List<Opened> opened = new ArrayList<>();
     private final AtomicBoolean refreshPending = new AtomicBoolean();
     private CompletableFuture<TrustAnchors> anchors;
