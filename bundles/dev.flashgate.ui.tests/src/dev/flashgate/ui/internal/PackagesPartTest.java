@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.swt.dnd.DND;
+import org.eclipse.swt.dnd.DropTarget;
+import org.eclipse.swt.dnd.FileTransfer;
+import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.TableItem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +35,7 @@ class PackagesPartTest {
 
     private PluginBench bench;
     private SwtBench swt;
+    private Composite parent;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -75,7 +80,8 @@ class PackagesPartTest {
     private PackagesPart view(PackageInbox inbox) throws Exception {
         PackagesPart part = new PackagesPart(bench.service(PackageVerifier.class), bench.service(TrustStore.class), swt.sync(),
                 new VerifiedPackages(), inbox);
-        part.create(swt.parent());
+        parent = swt.parent();
+        part.create(parent);
         swt.open();
         return part;
     }
@@ -156,5 +162,19 @@ class PackagesPartTest {
                 Duration.ofSeconds(5), "it is verified against the handed-over anchors");
         inbox.deliver(null, List.of(pkg));
         swt.until(() -> part.list().getItemCount() == 2, Duration.ofSeconds(5), "later deliveries open at once");
+    }
+
+    /** The view takes files dropped on it; a drop of anything but files opens nothing. */
+    @Test
+    void filesDroppedOnTheViewAreOpened() throws Exception {
+        PackagesPart part = view();
+        DropTarget target = (DropTarget) parent.getData(DND.DROP_TARGET_KEY);
+        assertTrue(target != null && target.getDropListeners().length == 1, "the view is a drop target");
+        assertTrue(java.util.Arrays.asList(target.getTransfer()).contains(FileTransfer.getInstance()), "for files");
+        part.dropped("not a file list");
+        assertEquals(0, part.list().getItemCount());
+        part.dropped(new String[] {pkg("FG_HS920S_W06").toString()});
+        swt.until(part::allVerified, Duration.ofSeconds(30), "the dropped package is verified");
+        assertEquals("FG_HS920S_W06.fgp", part.list().getItem(0).getText(0));
     }
 }

@@ -117,9 +117,7 @@ public final class PackagesPart {
 
             @Override
             public void drop(DropTargetEvent event) {
-                if (event.data instanceof String[] files) {
-                    open(Arrays.stream(files).map(Path::of).toList());
-                }
+                dropped(event.data);
             }
         });
         loadTrust();
@@ -182,6 +180,13 @@ public final class PackagesPart {
         dialog.setFilterNames(new String[] {"Flashgate packages (*.fgp)", "All files"});
         if (dialog.open() != null) {
             open(Arrays.stream(dialog.getFileNames()).map(n -> Path.of(dialog.getFilterPath(), n)).toList());
+        }
+    }
+
+    /** What a drop on the view brings: file names ({@link FileTransfer}) are opened; anything else is ignored. */
+    void dropped(Object data) {
+        if (data instanceof String[] files) {
+            open(Arrays.stream(files).map(Path::of).toList());
         }
     }
 
