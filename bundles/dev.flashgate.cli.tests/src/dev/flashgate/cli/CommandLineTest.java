@@ -53,7 +53,7 @@ class CommandLineTest {
             }
             assertFalse(scr.getComponentConfigurationDTOs(d).isEmpty(), d.name + " has no configuration");
         }
-        assertEquals(15, components);
+        assertEquals(16, components);
         CliHarness.service(context, FlashgateCommands.class);
     }
 

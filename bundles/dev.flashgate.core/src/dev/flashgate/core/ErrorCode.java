@@ -125,6 +125,21 @@ public enum ErrorCode {
             "The operator cancelled the session.",
             "The session's outcome says what state the device was left in; start a new session when ready."),
 
+    PLUGIN_NOT_A_BUNDLE(11, "The file is not a Flashgate plugin.",
+            "It is not a jar, or its manifest does not name an OSGi bundle (Bundle-SymbolicName).",
+            "Check that you picked the plugin file the vendor published."),
+    PLUGIN_UNSIGNED(11, "The plugin is not signed.",
+            "Its jar carries no signature, so nobody vouches for the code it would run in the station.",
+            "Only install plugins signed by their vendor; ask the vendor for a signed plugin."),
+    PLUGIN_TAMPERED(11, "The plugin was changed after it was signed.",
+            "A file in the jar does not match its signed digest, or was added where the signature does not cover it.",
+            "Do not install it; download the plugin again from the vendor."),
+    PLUGIN_UNTRUSTED(11, "The plugin is signed by someone this station does not trust with plugins.",
+            "The signer's certificate does not chain to any plugin trust anchor; those are kept apart from the "
+                    + "package trust anchors.",
+            "If the vendor is legitimate, add its plugin signing anchor to the station's plugin trust store; otherwise "
+                    + "discard the plugin."),
+
     INTERNAL(1, "Flashgate hit an unexpected problem.",
             "A bug in Flashgate.",
             "Report it with the log and the command you ran.");

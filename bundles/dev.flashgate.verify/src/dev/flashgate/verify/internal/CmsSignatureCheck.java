@@ -251,7 +251,7 @@ public final class CmsSignatureCheck {
         return false;
     }
 
-    private static void checkValidity(X509Certificate cert, Instant now) throws FlashgateException {
+    static void checkValidity(X509Certificate cert, Instant now) throws FlashgateException {
         try {
             cert.checkValidity(Date.from(now));
         } catch (CertificateException e) {
@@ -260,7 +260,7 @@ public final class CmsSignatureCheck {
         }
     }
 
-    private static void checkUsage(X509Certificate cert) throws FlashgateException {
+    static void checkUsage(X509Certificate cert) throws FlashgateException {
         boolean[] usage = cert.getKeyUsage();
         if (usage != null && (usage.length == 0 || !usage[0])) {
             throw new FlashgateException(SIG_CERT_USAGE, "the signer's key usage lacks digitalSignature");
@@ -276,7 +276,7 @@ public final class CmsSignatureCheck {
     }
 
     /** The path signer, intermediates..., anchor; or why there is none. */
-    private static List<X509Certificate> chain(X509Certificate signer, List<X509Certificate> carried,
+    static List<X509Certificate> chain(X509Certificate signer, List<X509Certificate> carried,
             TrustAnchors anchors, Instant now) throws FlashgateException {
         if (anchors.isEmpty()) {
             throw new FlashgateException(SIG_UNTRUSTED, "no trust anchors are installed (" + anchors.origin() + ")");
