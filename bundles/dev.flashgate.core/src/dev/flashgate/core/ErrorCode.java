@@ -139,6 +139,16 @@ public enum ErrorCode {
                     + "package trust anchors.",
             "If the vendor is legitimate, add its plugin signing anchor to the station's plugin trust store; otherwise "
                     + "discard the plugin."),
+    PLUGIN_IN_USE(11, "The plugin is updating a device right now.",
+            "A running session uses an upgrade plugin of this bundle; taking it away would cut the session off.",
+            "Wait for the session to end (see the Status view), then remove or replace the plugin."),
+    PLUGIN_NOT_INSTALLED(11, "No such plugin is installed on this station.",
+            "No plugin bundle of that name was installed here (plugins that come with Flashgate cannot be removed).",
+            "List the installed plugins with 'flashgate plugins list' and use a name from there."),
+    PLUGIN_CONFLICT(11, "The plugin cannot be installed next to what the station runs.",
+            "A bundle of the same name comes with Flashgate, a newer version is installed, or the bundle does not "
+                    + "resolve (a package it needs is missing).",
+            "Remove the installed version first, or ask the vendor for a plugin built for this Flashgate."),
 
     INTERNAL(1, "Flashgate hit an unexpected problem.",
             "A bug in Flashgate.",

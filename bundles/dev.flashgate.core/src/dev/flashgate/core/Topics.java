@@ -28,6 +28,12 @@ public final class Topics {
     public static final String SESSION_LOG = SESSION_PREFIX + "LOG";
     public static final String SESSION_ALL = SESSION_PREFIX + "*";
 
+    /** A plugin bundle was installed, removed or refused: {@link #KEY_PLUGIN}, {@link #KEY_VERSION}, {@link #KEY_CODE}. */
+    public static final String PLUGIN_INSTALLED = PREFIX + "plugin/INSTALLED";
+    public static final String PLUGIN_REMOVED = PREFIX + "plugin/REMOVED";
+    public static final String PLUGIN_REFUSED = PREFIX + "plugin/REFUSED";
+    public static final String PLUGIN_ALL = PREFIX + "plugin/*";
+
     public static final String KEY_SESSION = "session";
     public static final String KEY_STATE = "state";
     public static final String KEY_DONE = "done";
@@ -40,6 +46,8 @@ public final class Topics {
     public static final String KEY_PORTS = "ports";
     public static final String KEY_CODE = "code";
     public static final String KEY_DETAIL = "detail";
+    public static final String KEY_PLUGIN = "plugin";
+    public static final String KEY_VERSION = "version";
 
     private Topics() {
     }

@@ -2,6 +2,7 @@ package dev.flashgate.verify.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -146,5 +147,29 @@ class PluginVerifierTest {
         assertEquals(ErrorCode.PLUGIN_TAMPERED, refused(added, f.anchors));
         Path removed = rewrite(signed, "removed.jar", e -> e.getKey().endsWith(".xml") ? null : e, null);
         assertEquals(ErrorCode.PLUGIN_TAMPERED, refused(removed, f.anchors));
+    }
+
+    @Test
+    void flashgateSignsPluginsAsJarsignerDoesAndReplacesAnEarlierSigner() throws Exception {
+        Path jar = bundle("x100.jar");
+        new JarPluginSigner().sign(jar, f.vendor);
+        PluginSignature s = verifier.verify(jar, f.anchors);
+        assertEquals(f.vendor.certificate().getSubjectX500Principal().getName(), s.signer().subject());
+        assertEquals(2, s.signedEntries());
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jarsigner").toString(), "-verify",
+                jar.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        assertTrue(out.contains("jar verified"), out);
+
+        Fixtures station = new Fixtures();
+        Path resigned = sign(bundle("y200.jar"), f.vendor);
+        new JarPluginSigner().sign(resigned, station.vendor);
+        assertEquals(station.vendor.certificate().getSubjectX500Principal().getName(),
+                verifier.verify(resigned, station.anchors).signer().subject(), "one signer, the new one");
+        assertEquals(ErrorCode.PLUGIN_UNTRUSTED, refused(resigned, f.anchors));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(x -> x.getFileName().toString().startsWith(".")).toList(), "no temporary files left");
+        }
     }
 }

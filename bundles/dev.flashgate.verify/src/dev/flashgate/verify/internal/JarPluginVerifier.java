@@ -119,7 +119,7 @@ public final class JarPluginVerifier implements PluginVerifier {
     }
 
     /** The manifest and the signature block files, which the signature does not cover itself. */
-    private static boolean signatureFile(String name) {
+    static boolean signatureFile(String name) {
         String upper = name.toUpperCase(Locale.ROOT);
         if (!upper.startsWith("META-INF/") || upper.indexOf('/', "META-INF/".length()) >= 0) {
             return false;
