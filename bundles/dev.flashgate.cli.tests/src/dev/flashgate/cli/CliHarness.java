@@ -15,9 +15,11 @@ import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.DemoSamples;
 import dev.flashgate.simulator.Simulators;
+import dev.flashgate.upgrade.PluginInstaller;
 import dev.flashgate.upgrade.UpdateSessions;
 
 /** Runs Flashgate commands in this OSGi runtime with the services Declarative Services registered. */
@@ -41,7 +43,8 @@ final class CliHarness {
         SessionJournal journal = service(context, SessionJournal.class);
         this.template = new Services(service(context, PackageVerifier.class), service(context, TrustStore.class).inFolder(home.resolve("trust")),
                 service(context, PackageBuilder.class), service(context, PackageSigner.class), service(context, SigningKeys.class),
-                service(context, DemoSamples.class), () -> discovery, () -> simulators, () -> sessions, () -> journal, home, null);
+                service(context, DemoSamples.class), service(context, PluginInstaller.class), service(context, PluginSigner.class),
+                () -> discovery, () -> simulators, () -> sessions, () -> journal, home, null);
     }
 
     static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {

@@ -53,7 +53,7 @@ class CommandLineTest {
             }
             assertFalse(scr.getComponentConfigurationDTOs(d).isEmpty(), d.name + " has no configuration");
         }
-        assertEquals(16, components);
+        assertEquals(19, components);
         CliHarness.service(context, FlashgateCommands.class);
     }
 
@@ -97,6 +97,57 @@ class CommandLineTest {
         assertEquals(4, plain.status(), plain.all());
         assertTrue(plain.err().contains("SIG_UNTRUSTED: "), plain.err());
         assertEquals(0, cli.run("demo").status(), "a second run reuses the samples");
+    }
+
+    @Test
+    void pluginsAreListedSignedByTheirVendorAndCheckedBeforeInstalling() throws Exception {
+        CliHarness.Result list = cli.run("plugins", "list", "--json");
+        assertEquals(0, list.status(), list.all());
+        JsonNode plugins = new ObjectMapper().readTree(list.out());
+        assertEquals(List.of("dev.flashgate.plugin.firehose", "dev.flashgate.plugin.ymodem"),
+                java.util.stream.StreamSupport.stream(plugins.spliterator(), false).map(p -> p.get("symbolicName").asText())
+                        .sorted().toList());
+        plugins.forEach(p -> assertEquals("BUILT_IN", p.get("origin").asText()));
+
+        Path ca = home.resolve("vendor/plugin-ca.pem");
+        Path caKey = home.resolve("vendor/plugin-ca.key.pem");
+        Path cert = home.resolve("vendor/plugin-signer.pem");
+        Path key = home.resolve("vendor/plugin-signer.key.pem");
+        assertEquals(0, cli.run("keygen", "--ca", "--subject", "CN=Example Plugin CA", "--key-out", caKey, "--cert-out", ca).status());
+        assertEquals(0, cli.run("keygen", "--subject", "CN=Example Plugin Signing", "--issuer-key", caKey, "--issuer-cert", ca,
+                "--key-out", key, "--cert-out", cert).status());
+        Path built;
+        Path target = Path.of(System.getProperty("flashgate.reactor"), "bundles/dev.flashgate.plugin.ymodem/target");
+        try (var jars = Files.list(target)) {
+            built = jars.filter(p -> p.getFileName().toString().matches("dev\\.flashgate\\.plugin\\.ymodem-[0-9.]+(-SNAPSHOT)?\\.jar"))
+                    .findFirst().orElseThrow();
+        }
+        Path unsigned = Files.copy(built, home.resolve("unsigned.jar"));
+        Path jar = Files.copy(built, home.resolve("ymodem.jar"));
+        CliHarness.Result signed = cli.run("plugins", "sign", jar, "--key", key, "--cert", cert);
+        assertEquals(0, signed.status(), signed.all());
+
+        CliHarness.Result untrusted = cli.run("plugins", "install", jar);
+        assertEquals(11, untrusted.status(), untrusted.all());
+        assertTrue(untrusted.err().startsWith("PLUGIN_UNTRUSTED"), untrusted.err());
+        assertEquals(0, cli.run("trust", "add", "--plugins", ca).status());
+        try {
+            assertTrue(cli.run("trust", "list", "--plugins").out().contains("CN=Example Plugin CA"));
+            assertFalse(cli.run("trust", "list").out().contains("CN=Example Plugin CA"), "plugin anchors are kept apart");
+            CliHarness.Result plain = cli.run("plugins", "install", unsigned);
+            assertEquals(11, plain.status(), plain.all());
+            assertTrue(plain.err().startsWith("PLUGIN_UNSIGNED"), plain.err());
+            CliHarness.Result same = cli.run("plugins", "install", jar);
+            assertEquals(0, same.status(), same.all());
+            assertTrue(same.out().contains("nothing to install"), same.out());
+            CliHarness.Result builtIn = cli.run("plugins", "remove", "dev.flashgate.plugin.firehose");
+            assertEquals(11, builtIn.status(), builtIn.all());
+            assertTrue(builtIn.err().startsWith("PLUGIN_NOT_INSTALLED"), builtIn.err());
+        } finally {
+            String fingerprint = new ObjectMapper().readTree(cli.run("trust", "list", "--plugins", "--json").out()).get(0)
+                    .get("sha256Fingerprint").asText();
+            assertEquals(0, cli.run("trust", "remove", "--plugins", fingerprint).status());
+        }
     }
 
     @Test

@@ -17,9 +17,11 @@ import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.DemoSamples;
 import dev.flashgate.simulator.Simulators;
+import dev.flashgate.upgrade.PluginInstaller;
 import dev.flashgate.upgrade.UpdateSessions;
 import picocli.CommandLine;
 
@@ -33,6 +35,8 @@ public final class FlashgateCommands {
     private final PackageSigner signer;
     private final SigningKeys keys;
     private final DemoSamples demo;
+    private final PluginInstaller plugins;
+    private final PluginSigner pluginSigner;
     private final ComponentServiceObjects<DeviceDiscovery> discovery;
     private final ComponentServiceObjects<Simulators> simulators;
     private final ComponentServiceObjects<UpdateSessions> sessions;
@@ -43,7 +47,8 @@ public final class FlashgateCommands {
     @Activate
     public FlashgateCommands(@Reference PackageVerifier verifier, @Reference TrustStore trustStore,
             @Reference PackageBuilder builder, @Reference PackageSigner signer, @Reference SigningKeys keys,
-            @Reference DemoSamples demo, @Reference ComponentServiceObjects<DeviceDiscovery> discovery,
+            @Reference DemoSamples demo, @Reference PluginInstaller plugins, @Reference PluginSigner pluginSigner,
+            @Reference ComponentServiceObjects<DeviceDiscovery> discovery,
             @Reference ComponentServiceObjects<Simulators> simulators,
             @Reference ComponentServiceObjects<UpdateSessions> sessions,
             @Reference ComponentServiceObjects<SessionJournal> journal, BundleContext context) {
@@ -53,6 +58,8 @@ public final class FlashgateCommands {
         this.signer = signer;
         this.keys = keys;
         this.demo = demo;
+        this.plugins = plugins;
+        this.pluginSigner = pluginSigner;
         this.discovery = discovery;
         this.simulators = simulators;
         this.sessions = sessions;
@@ -63,7 +70,7 @@ public final class FlashgateCommands {
 
     /** Runs one command line; returns the exit status of the package format's table. */
     public int execute(String[] args, Terminal terminal) {
-        Services services = new Services(verifier, trustStore, builder, signer, keys, demo, discovery::getService,
+        Services services = new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, discovery::getService,
                 simulators::getService, sessions::getService, journal::getService, home, terminal);
         CommandLine cli = commandLine(services, version);
         try {

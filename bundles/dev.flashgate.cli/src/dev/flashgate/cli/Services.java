@@ -9,9 +9,11 @@ import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.DemoSamples;
 import dev.flashgate.simulator.Simulators;
+import dev.flashgate.upgrade.PluginInstaller;
 import dev.flashgate.upgrade.UpdateSessions;
 
 /**
@@ -26,6 +28,8 @@ public record Services(
         PackageSigner signer,
         SigningKeys keys,
         DemoSamples demo,
+        PluginInstaller plugins,
+        PluginSigner pluginSigner,
         Supplier<DeviceDiscovery> discovery,
         Supplier<Simulators> simulators,
         Supplier<UpdateSessions> sessions,
@@ -34,6 +38,6 @@ public record Services(
         Terminal terminal) {
 
     Services withTerminal(Terminal other) {
-        return new Services(verifier, trustStore, builder, signer, keys, demo, discovery, simulators, sessions, journal, home, other);
+        return new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, discovery, simulators, sessions, journal, home, other);
     }
 }

@@ -7,11 +7,16 @@ import java.util.concurrent.Callable;
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.pkg.CertificateInfo;
+import dev.flashgate.core.pkg.TrustStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code flashgate trust add|list|remove}: the station's vendor trust anchors. */
+/**
+ * {@code flashgate trust add|list|remove [--plugins]}: the station's vendor trust anchors for
+ * packages, or with {@code --plugins} the separate anchors plugin jars must chain to.
+ */
 @Command(name = "trust", mixinStandardHelpOptions = true, description = "Manage the vendor trust anchors of this station.",
         subcommands = {TrustCommand.Add.class, TrustCommand.ListAnchors.class, TrustCommand.Remove.class})
 final class TrustCommand implements Runnable {
@@ -21,6 +26,16 @@ final class TrustCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code --plugins}: the plugin anchors instead of the package anchors. */
+    static final class Store {
+        @Option(names = "--plugins", description = "The anchors plugin jars must chain to, kept apart from the package anchors.")
+        boolean plugins;
+
+        TrustStore of(Services services) {
+            return plugins ? services.plugins().trust() : services.trustStore();
+        }
     }
 
     static void print(Terminal t, List<CertificateInfo> anchors, boolean json) {
@@ -38,6 +53,8 @@ final class TrustCommand implements Runnable {
     static final class Add implements Callable<Integer> {
         @Parameters(paramLabel = "PEM")
         Path pem;
+        @Mixin
+        Store store;
         private final Services services;
 
         Add(Services services) {
@@ -46,7 +63,7 @@ final class TrustCommand implements Runnable {
 
         @Override
         public Integer call() throws FlashgateException {
-            List<CertificateInfo> added = services.trustStore().add(pem);
+            List<CertificateInfo> added = store.of(services).add(pem);
             services.terminal().out().printf("trusted %d anchor(s):%n", added.size());
             print(services.terminal(), added, false);
             return 0;
@@ -57,6 +74,8 @@ final class TrustCommand implements Runnable {
     static final class ListAnchors implements Callable<Integer> {
         @Option(names = "--json", description = "Print as JSON.")
         boolean json;
+        @Mixin
+        Store store;
         private final Services services;
 
         ListAnchors(Services services) {
@@ -65,9 +84,10 @@ final class TrustCommand implements Runnable {
 
         @Override
         public Integer call() throws FlashgateException {
-            List<CertificateInfo> anchors = services.trustStore().list();
+            List<CertificateInfo> anchors = store.of(services).list();
             if (anchors.isEmpty() && !json) {
-                services.terminal().out().println("no trust anchors: every package will be refused (SIG_UNTRUSTED)");
+                services.terminal().out().println(store.plugins ? "no plugin trust anchors: every plugin will be refused (PLUGIN_UNTRUSTED)"
+                        : "no trust anchors: every package will be refused (SIG_UNTRUSTED)");
             }
             print(services.terminal(), anchors, json);
             return 0;
@@ -78,6 +98,8 @@ final class TrustCommand implements Runnable {
     static final class Remove implements Callable<Integer> {
         @Parameters(paramLabel = "FINGERPRINT")
         String fingerprint;
+        @Mixin
+        Store store;
         private final Services services;
 
         Remove(Services services) {
@@ -86,7 +108,7 @@ final class TrustCommand implements Runnable {
 
         @Override
         public Integer call() throws FlashgateException {
-            List<CertificateInfo> removed = services.trustStore().remove(fingerprint);
+            List<CertificateInfo> removed = store.of(services).remove(fingerprint);
             if (removed.isEmpty()) {
                 throw new FlashgateException(ErrorCode.USAGE, "no anchor's fingerprint starts with " + fingerprint);
             }

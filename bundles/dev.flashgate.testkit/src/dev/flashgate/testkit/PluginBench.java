@@ -1,5 +1,6 @@
 package dev.flashgate.testkit;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ import dev.flashgate.core.pkg.SigningCredentials;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.session.SessionJournal;
+import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.Simulators;
 import dev.flashgate.upgrade.SessionOptions;
@@ -162,6 +164,35 @@ public final class PluginBench implements AutoCloseable {
         service0(PackageBuilder.class).pack(new PackRequest(null, fields, files, out, false));
         service0(PackageSigner.class).sign(out, trusted ? vendor : stranger);
         return out;
+    }
+
+    /**
+     * A trusted package for the simulated MF833S modem (plugin {@code qualcomm-firehose}): the demo
+     * Firehose programmer, a NAND layout and a modem image of {@code imageSize} bytes.
+     */
+    public Path modemPackage(String version, int imageSize) throws IOException, FlashgateException {
+        Path files = Files.createDirectories(dir.resolve(version));
+        Path programmer = files.resolve("prog_nand_firehose_9x07.mbn");
+        DemoFirmware.programmer(programmer);
+        Path image = files.resolve("modem.ubi");
+        DemoFirmware.image(image, "MF833S", version, 3, imageSize, version.hashCode());
+        Path layout = files.resolve("rawprogram_nand.xml");
+        DemoFirmware.layout(layout, "images/modem.ubi", Files.size(image));
+        return pack(version, Map.of("vendor", "Test", "version", version, "versionCode", (long) version.hashCode() & 0xFFFF,
+                "securityVersion", 3L, "target.plugin", "qualcomm-firehose", "target.chipset", "MDM9x07",
+                "target.models", List.of("MF833S")),
+                List.of(new PackRequest.Source(programmer, "firehose/prog_nand_firehose_9x07.mbn", "programmer"),
+                        new PackRequest.Source(layout, "firehose/rawprogram_nand.xml", "layout"),
+                        new PackRequest.Source(image, "images/modem.ubi", "image")), true);
+    }
+
+    /** A trusted package for the simulated HS920S hotspot (plugin {@code at-ymodem}) with an image of {@code imageSize} bytes. */
+    public Path hotspotPackage(String version, int imageSize) throws IOException, FlashgateException {
+        Path image = Files.createDirectories(dir.resolve(version)).resolve("hs920s.bin");
+        DemoFirmware.image(image, "HS920S", version, 3, imageSize, version.hashCode());
+        return pack(version, Map.of("vendor", "Test", "version", version, "versionCode", (long) version.hashCode() & 0xFFFF,
+                "securityVersion", 3L, "target.plugin", "at-ymodem", "target.models", List.of("HS920S")),
+                List.of(new PackRequest.Source(image, "images/hs920s.bin", "image")), true);
     }
 
     private <T> T service0(Class<T> type) {

@@ -20,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.osgi.framework.Bundle;
+
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.Device;
@@ -72,6 +74,8 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
     private int seq;
     private VerifiedPackage pkg;
     private volatile UpgradeJob job;
+    /** The bundle of the plugin this session runs, leased so it is not taken away meanwhile. */
+    private Bundle leased;
 
     Session(SessionEngine engine, SessionRequest request, SessionRecord record) {
         this.engine = engine;
@@ -134,6 +138,8 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
             pkg.close();
             pkg = null;
         }
+        engine.leases().release(leased);
+        leased = null;
     }
 
     private DeviceFacts preflight(Manifest m) throws FlashgateException {
@@ -142,6 +148,7 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
                 .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, request.deviceId() + " is not connected"));
         UpgradePlugin plugin = engine.plugin(m.target().plugin(), device).orElseThrow(() -> new FlashgateException(
                 ErrorCode.NO_PLUGIN, "no installed plugin '" + m.target().plugin() + "' handles " + describe(device)));
+        leased = engine.leases().acquire(plugin);
         log("plugin " + plugin.info().id() + " " + plugin.info().version() + " for " + describe(device));
         job = plugin.begin(this);
         DeviceFacts facts = known(job.facts());

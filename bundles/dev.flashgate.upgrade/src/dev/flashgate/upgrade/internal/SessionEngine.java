@@ -65,6 +65,7 @@ public final class SessionEngine implements UpdateSessions {
     private final DeviceDiscovery discovery;
     private final SerialLinks links;
     private final SessionJournal journal;
+    private final PluginLeases leases;
     private final Path home;
     /** Milliseconds: what every journal database keeps, so a record read back equals the one written. */
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
@@ -84,12 +85,13 @@ public final class SessionEngine implements UpdateSessions {
     @Activate
     public SessionEngine(@Reference PackageVerifier verifier, @Reference TrustStore trustStore,
             @Reference DeviceDiscovery discovery, @Reference SerialLinks links, @Reference SessionJournal journal,
-            BundleContext context) {
+            @Reference PluginLeases leases, BundleContext context) {
         this.verifier = verifier;
         this.trustStore = trustStore;
         this.discovery = discovery;
         this.links = links;
         this.journal = journal;
+        this.leases = leases;
         this.home = FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY));
         this.station = Station.current().toString();
         ticks.scheduleWithFixedDelay(this::watchdog, 100, 100, TimeUnit.MILLISECONDS);
@@ -245,6 +247,10 @@ public final class SessionEngine implements UpdateSessions {
 
     PackageVerifier verifier() {
         return verifier;
+    }
+
+    PluginLeases leases() {
+        return leases;
     }
 
     TrustStore trustStore() {

@@ -1,17 +1,13 @@
 package dev.flashgate.plugin.firehose.internal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.flashgate.core.pkg.PackRequest;
-import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.testkit.FaultSoak;
 import dev.flashgate.testkit.PluginBench;
 import dev.flashgate.upgrade.SessionOptions;
@@ -38,19 +34,7 @@ class ModemSoakTest {
     }
 
     private static Path pkg(PluginBench bench, String version) throws Exception {
-        Path files = Files.createDirectories(bench.dir().resolve(version));
-        Path programmer = files.resolve("prog_nand_firehose_9x07.mbn");
-        DemoFirmware.programmer(programmer);
-        Path image = files.resolve("modem.ubi");
-        DemoFirmware.image(image, "MF833S", version, 3, 384 * 1024, version.hashCode());
-        Path layout = files.resolve("rawprogram_nand.xml");
-        DemoFirmware.layout(layout, "images/modem.ubi", Files.size(image));
-        return bench.pack(version, Map.of("vendor", "Soak", "version", version, "versionCode", (long) version.hashCode() & 0xFFFF,
-                "securityVersion", 3L, "target.plugin", FirehosePlugin.ID, "target.chipset", "MDM9x07",
-                "target.models", List.of("MF833S")),
-                List.of(new PackRequest.Source(programmer, "firehose/prog_nand_firehose_9x07.mbn", "programmer"),
-                        new PackRequest.Source(layout, "firehose/rawprogram_nand.xml", "layout"),
-                        new PackRequest.Source(image, "images/modem.ubi", "image")), true);
+        return bench.modemPackage(version, 384 * 1024);
     }
 
     /** One fault knob, or none, anywhere in the programmer upload or the programming that follows. */
