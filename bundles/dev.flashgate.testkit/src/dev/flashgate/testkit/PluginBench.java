@@ -195,6 +195,20 @@ public final class PluginBench implements AutoCloseable {
                 List.of(new PackRequest.Source(image, "images/hs920s.bin", "image")), true);
     }
 
+    /**
+     * The jar this build made of {@code bundle} (under {@code bundles/<bundle>/target} of the reactor
+     * named by the {@code flashgate.reactor} property), copied to the bench's folder as {@code name}.
+     */
+    public static Path builtJar(String bundle, Path copy) throws IOException {
+        Path target = Path.of(System.getProperty("flashgate.reactor"), "bundles", bundle, "target");
+        String pattern = java.util.regex.Pattern.quote(bundle) + "-[0-9.]+(-SNAPSHOT)?\\.jar";
+        try (java.util.stream.Stream<Path> jars = Files.list(target)) {
+            Path built = jars.filter(p -> p.getFileName().toString().matches(pattern)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + bundle + " jar in " + target + ": build it first"));
+            return Files.copy(built, copy);
+        }
+    }
+
     private <T> T service0(Class<T> type) {
         try {
             return service(type);

@@ -37,6 +37,9 @@ record LogEntry(Instant time, Level level, String device, String session, String
             message = text(event, Topics.KEY_MESSAGE);
         } else if (topic.startsWith(Topics.PREFIX + "device/")) {
             message = what + " " + text(event, Topics.KEY_MODEL) + " on " + text(event, Topics.KEY_PORTS);
+        } else if (topic.startsWith(Topics.PREFIX + "plugin/")) {
+            message = what + " " + text(event, Topics.KEY_PLUGIN) + " " + text(event, Topics.KEY_VERSION)
+                    + (code.isEmpty() ? "" : ": " + code);
         } else if (topic.startsWith(Topics.PREFIX + "package/")) {
             message = what + " " + text(event, Topics.KEY_PACKAGE) + (code.isEmpty() ? "" : ": " + code);
         } else {

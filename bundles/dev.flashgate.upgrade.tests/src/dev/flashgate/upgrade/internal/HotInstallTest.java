@@ -19,7 +19,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.jar.JarFile;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -101,13 +100,7 @@ class HotInstallTest {
 
     /** This build's AT + YMODEM plugin jar, copied and signed by {@code who}. */
     private Path ymodemJar(String name, SigningCredentials who) throws Exception {
-        Path target = Path.of(System.getProperty("flashgate.reactor"), "bundles", YMODEM, "target");
-        Path built;
-        try (Stream<Path> jars = Files.list(target)) {
-            built = jars.filter(p -> p.getFileName().toString().matches(Pattern.quote(YMODEM) + "-[0-9.]+(-SNAPSHOT)?\\.jar"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no " + YMODEM + " jar in " + target + ": build it first"));
-        }
-        Path jar = Files.copy(built, dir.resolve(name));
+        Path jar = PluginBench.builtJar(YMODEM, dir.resolve(name));
         if (who != null) {
             bench.service(PluginSigner.class).sign(jar, who);
         }
@@ -329,6 +322,24 @@ class HotInstallTest {
         assertEquals(ErrorCode.PLUGIN_NOT_A_BUNDLE, assertThrows(FlashgateException.class, () -> installer.install(evil, null)).code());
         assertFalse(Files.exists(pluginsFolder().getParent().resolve("outside.txt")));
         assertEquals(List.of(), pluginFiles());
+    }
+
+    @Test
+    void theSignedRepositoryThisBuildMakesInstallsAPluginFeature() throws Exception {
+        Path module = Path.of(System.getProperty("flashgate.reactor"), "releng", "dev.flashgate.plugins.repository");
+        Path repo = module.resolve("target/repository");
+        assertEquals(List.of("dev.flashgate.plugin.firehose.feature", "dev.flashgate.plugin.ymodem.feature"), installer.features(repo));
+        assertEquals(ErrorCode.PLUGIN_UNTRUSTED, assertThrows(FlashgateException.class,
+                () -> installer.install(repo, "dev.flashgate.plugin.ymodem.feature")).code(), "signed by the build, not yet trusted");
+        CertificateInfo development = installer.trust().add(module.resolve("signing/dev-plugin-signing.pem")).get(0);
+        try {
+            List<InstalledPlugin> installed = installer.install(repo, "dev.flashgate.plugin.ymodem.feature");
+            assertEquals(List.of(YMODEM), installed.stream().map(InstalledPlugin::symbolicName).toList());
+            assertTrue(installed.get(0).signer().subject().startsWith("CN=Flashgate development plugin signing"));
+            assertTrue(usable());
+        } finally {
+            installer.trust().remove(development.sha256Fingerprint());
+        }
     }
 
     private static void feature(Path repo, String id, String plugins) throws IOException {

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -123,6 +125,7 @@ public final class PluginManager implements PluginInstaller {
 
     @Override
     public synchronized List<InstalledPlugin> install(Path source, String feature) throws FlashgateException {
+        readable(source);
         List<Path> files;
         Path unpacked = null;
         try {
@@ -164,6 +167,12 @@ public final class PluginManager implements PluginInstaller {
             throw new FlashgateException(ErrorCode.HOST_DISK_FULL, "cannot install from " + source + ": " + e.getMessage(), e);
         } finally {
             P2Repository.deleteTree(unpacked);
+        }
+    }
+
+    private static void readable(Path source) throws FlashgateException {
+        if (!Files.isReadable(source)) {
+            throw new FlashgateException(ErrorCode.USAGE, "cannot read " + source);
         }
     }
 
@@ -336,6 +345,7 @@ public final class PluginManager implements PluginInstaller {
 
     @Override
     public List<String> features(Path repository) throws FlashgateException {
+        readable(repository);
         try {
             Files.createDirectories(folder);
             P2Repository repo = P2Repository.open(repository, folder);
@@ -425,8 +435,17 @@ public final class PluginManager implements PluginInstaller {
         }
     }
 
+    /** Refreshes the wiring of bundles removed or updated and waits until the framework is done. */
     private void refresh(List<Bundle> bundles) {
-        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles);
+        CountDownLatch done = new CountDownLatch(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles, event -> done.countDown());
+        try {
+            if (!done.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the framework did not finish refreshing " + bundles);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Optional<Bundle> installed(String name) {
