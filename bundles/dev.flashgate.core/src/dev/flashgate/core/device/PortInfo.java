@@ -7,7 +7,8 @@ import java.util.Objects;
  * re-enumeration); {@code stableName} is the {@code /dev/serial/by-id} style name when there is
  * one. {@code usb} is {@code null} when the OS does not say; {@code usbInterface} is -1 then.
  * {@code role} is what the device table says the port speaks ({@code at}, {@code diag},
- * {@code edl}, ...), or {@code null} when unknown.
+ * {@code edl}, ...), or what the port was seen to speak (a port of a USB id the table does not
+ * list that answered the AT identity probe is {@code at}), or {@code null} when unknown.
  */
 public record PortInfo(String path, String stableName, UsbId usb, String usbSerial, int usbInterface, String role,
         Origin origin) {
@@ -25,5 +26,9 @@ public record PortInfo(String path, String stableName, UsbId usb, String usbSeri
     public PortInfo {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(origin, "origin");
+    }
+
+    public PortInfo withRole(String newRole) {
+        return new PortInfo(path, stableName, usb, usbSerial, usbInterface, newRole, origin);
     }
 }

@@ -263,7 +263,13 @@ public final class SerialDiscovery implements DeviceDiscovery {
                 }
                 return;
             }
-            attach(port, identity);
+            PortInfo seen = port;
+            if (port.role() == null) {
+                // not in the device table, but it answered AT: that is what it speaks (a plugin may handle it)
+                seen = port.withRole("at");
+                ports.put(seen.path(), seen);
+            }
+            attach(seen, identity);
         }
     }
 

@@ -111,7 +111,10 @@ final class AtResponder implements Runnable {
         if (reply.data() != null) {
             boolean echoed = echo;
             echo = false;
-            write(reply.data().run(link));
+            Reply after = reply.data().run(link);
+            if (after != null) { // null: the device lost power during the data phase
+                write(after);
+            }
             echo = echoed;
         }
     }

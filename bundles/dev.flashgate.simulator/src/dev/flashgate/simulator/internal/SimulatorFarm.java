@@ -77,7 +77,7 @@ public final class SimulatorFarm implements Simulators {
 
     @Override
     public List<String> models() {
-        return List.of(Hotspot.MODEL, Modem.MODEL);
+        return List.of(Hotspot.MODEL, Modem.MODEL, LteModule.MODEL);
     }
 
     @Override
@@ -90,6 +90,11 @@ public final class SimulatorFarm implements Simulators {
                 Hotspot h = new Hotspot(serial, root.resolve("devices").resolve(serial), ports, faults);
                 h.plugIn();
                 yield h;
+            }
+            case LteModule.MODEL -> {
+                LteModule l = new LteModule(serial, root.resolve("devices").resolve(serial), ports, faults);
+                l.plugIn();
+                yield l;
             }
             case Modem.MODEL -> {
                 Modem m = new Modem(serial, root.resolve("devices").resolve(serial), ports, Set.of(), faults);

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -40,10 +41,12 @@ import dev.flashgate.core.FlashgateHome;
 import dev.flashgate.core.device.Device;
 import dev.flashgate.core.pkg.CertificateInfo;
 import dev.flashgate.core.pkg.KeyRequest;
+import dev.flashgate.core.pkg.PackRequest;
 import dev.flashgate.core.pkg.SigningCredentials;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionState;
+import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.testkit.PluginBench;
 import dev.flashgate.upgrade.InstalledPlugin;
@@ -324,19 +327,39 @@ class HotInstallTest {
         assertEquals(List.of(), pluginFiles());
     }
 
+    /**
+     * The path vendors use: the example plugin, built into this build's signed repository and in
+     * no runtime, installed while a module it handles is plugged in; usable at once, then removed.
+     */
     @Test
-    void theSignedRepositoryThisBuildMakesInstallsAPluginFeature() throws Exception {
+    void theExamplePluginIsInstalledFromTheSignedRepositoryAndUpdatesAModuleAlreadyPluggedIn() throws Exception {
         Path module = Path.of(System.getProperty("flashgate.reactor"), "releng", "dev.flashgate.plugins.repository");
         Path repo = module.resolve("target/repository");
-        assertEquals(List.of("dev.flashgate.plugin.firehose.feature", "dev.flashgate.plugin.ymodem.feature"), installer.features(repo));
-        assertEquals(ErrorCode.PLUGIN_UNTRUSTED, assertThrows(FlashgateException.class,
-                () -> installer.install(repo, "dev.flashgate.plugin.ymodem.feature")).code(), "signed by the build, not yet trusted");
+        String example = "dev.flashgate.plugin.atfota.feature";
+        assertEquals(List.of(example, "dev.flashgate.plugin.firehose.feature", "dev.flashgate.plugin.ymodem.feature"),
+                installer.features(repo));
+        SimulatedDevice lte = bench.start("ME360S");
+        Device device = bench.discovered(lte);
+        assertEquals(List.of(), sessions.pluginsFor(device), "no plugin of the runtime handles the module");
+        Path image = dir.resolve("me360s.bin");
+        DemoFirmware.image(image, "ME360S", "FG_ME360S_H01", 2, 96 * 1024, 7);
+        Path pkg = bench.pack("me360s", Map.of("vendor", "Test", "version", "FG_ME360S_H01", "versionCode", 2L,
+                "securityVersion", 2L, "target.plugin", "at-fota", "target.models", List.of("ME360S")),
+                List.of(new PackRequest.Source(image, "images/me360s.bin", "image")), true);
+
+        assertEquals(ErrorCode.PLUGIN_UNTRUSTED, assertThrows(FlashgateException.class, () -> installer.install(repo, example)).code(),
+                "signed by the build, not yet trusted");
         CertificateInfo development = installer.trust().add(module.resolve("signing/dev-plugin-signing.pem")).get(0);
         try {
-            List<InstalledPlugin> installed = installer.install(repo, "dev.flashgate.plugin.ymodem.feature");
-            assertEquals(List.of(YMODEM), installed.stream().map(InstalledPlugin::symbolicName).toList());
+            List<InstalledPlugin> installed = installer.install(repo, example);
+            assertEquals(List.of("dev.flashgate.plugin.atfota"), installed.stream().map(InstalledPlugin::symbolicName).toList());
             assertTrue(installed.get(0).signer().subject().startsWith("CN=Flashgate development plugin signing"));
-            assertTrue(usable());
+            assertEquals(List.of("at-fota"), sessions.pluginsFor(device).stream().map(p -> p.id()).toList(), "usable at once");
+
+            assertEquals(SessionState.SUCCEEDED, bench.run(bench.request(pkg, device, SessionOptions.DEFAULTS, false)).record().state());
+            assertEquals("FG_ME360S_H01", lte.revision());
+            installer.remove("dev.flashgate.plugin.atfota");
+            assertEquals(List.of(), sessions.pluginsFor(bench.discovered(lte)));
         } finally {
             installer.trust().remove(development.sha256Fingerprint());
         }
