@@ -62,7 +62,8 @@ else
     elif ! ./flashgate flash "$home/me360s.fgp" --trust "$home/ca.pem" --device "$imei" >"$home/flash.out" 2>&1 \
         || ! grep -q "now runs FG_ME360S_B01" "$home/flash.out"; then
         case_fail "the installed plugin did not update the module: $(cat "$home/flash.out")"
-    elif ! ./flashgate plugins remove "$bundle" >"$home/remove.out" 2>&1 || [ "$(plugin_status)" != - ]; then
+    elif ! ./flashgate plugins remove "$bundle" >"$home/remove.out" 2>&1 || [ "$(plugin_status)" != - ] \
+        || ! ./flashgate plugins remove "$bundle.ui" >>"$home/remove.out" 2>&1; then
         case_fail "the plugin was not removed: $(cat "$home/remove.out")"
     else
         case_pass

@@ -8,8 +8,8 @@ import dev.flashgate.core.pkg.CertificateInfo;
 
 /**
  * A plugin bundle as the Plugins view and {@code flashgate plugins list} show it: where it came
- * from, who signed it (installed ones), the upgrade plugins it provides now, and for one refused
- * at start, why.
+ * from, who signed it (installed ones), the upgrade plugins it provides now (none for a bundle that
+ * contributes something else, e.g. a view), and for one refused at start, why.
  */
 public record InstalledPlugin(String symbolicName, String version, Origin origin, Status status, CertificateInfo signer,
         List<PluginInfo> plugins, ErrorCode problem, String detail) {
@@ -25,7 +25,7 @@ public record InstalledPlugin(String symbolicName, String version, Origin origin
         ACTIVE,
         /** Installed but not started: its jar failed the check at this start ({@link #problem()}). */
         REFUSED,
-        /** Started but it did not resolve or provides nothing (yet). */
+        /** Installed but not started (it did not resolve). */
         INACTIVE
     }
 

@@ -111,7 +111,7 @@ public final class PluginsPart {
             String signer = p.signer() == null ? "" : p.signer().subject();
             if (p.plugins().isEmpty()) {
                 rows.add(new String[] {p.symbolicName(), p.version() == null ? "" : p.version(), origin, signer,
-                    p.problem() == null ? "(provides no plugin)" : p.problem().name(), p.detail() == null ? "" : p.detail(), "", ""});
+                    p.problem() == null ? "(no upgrade plugin: it contributes to one)" : p.problem().name(), p.detail() == null ? "" : p.detail(), "", ""});
                 owners.add(p);
             }
             for (PluginInfo info : p.plugins()) {

@@ -352,13 +352,16 @@ class HotInstallTest {
         CertificateInfo development = installer.trust().add(module.resolve("signing/dev-plugin-signing.pem")).get(0);
         try {
             List<InstalledPlugin> installed = installer.install(repo, example);
-            assertEquals(List.of("dev.flashgate.plugin.atfota"), installed.stream().map(InstalledPlugin::symbolicName).toList());
+            assertEquals(List.of("dev.flashgate.plugin.atfota", "dev.flashgate.plugin.atfota.ui"),
+                    installed.stream().map(InstalledPlugin::symbolicName).toList(), "the plugin and its workbench contribution");
+            assertEquals(InstalledPlugin.Status.ACTIVE, installed.get(1).status(), "resolves without a workbench too");
             assertTrue(installed.get(0).signer().subject().startsWith("CN=Flashgate development plugin signing"));
             assertEquals(List.of("at-fota"), sessions.pluginsFor(device).stream().map(p -> p.id()).toList(), "usable at once");
 
             assertEquals(SessionState.SUCCEEDED, bench.run(bench.request(pkg, device, SessionOptions.DEFAULTS, false)).record().state());
             assertEquals("FG_ME360S_H01", lte.revision());
             installer.remove("dev.flashgate.plugin.atfota");
+            installer.remove("dev.flashgate.plugin.atfota.ui");
             assertEquals(List.of(), sessions.pluginsFor(bench.discovered(lte)));
         } finally {
             installer.trust().remove(development.sha256Fingerprint());

@@ -110,7 +110,7 @@ public final class PluginManager implements PluginInstaller {
 
     private InstalledPlugin describe(Bundle b, List<PluginInfo> provided) {
         boolean ours = ours(b);
-        InstalledPlugin.Status status = b.getState() == Bundle.ACTIVE && !provided.isEmpty() ? InstalledPlugin.Status.ACTIVE
+        InstalledPlugin.Status status = (b.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0 ? InstalledPlugin.Status.ACTIVE
                 : InstalledPlugin.Status.INACTIVE;
         PluginSignature signature = ours ? signatures.get(b.getSymbolicName()) : null;
         return new InstalledPlugin(b.getSymbolicName(), b.getVersion().toString(),
