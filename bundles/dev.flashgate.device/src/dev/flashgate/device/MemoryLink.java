@@ -42,6 +42,11 @@ public final class MemoryLink implements SerialLink {
     }
 
     @Override
+    public boolean readFully(byte[] buffer, int offset, int length, Duration timeout) throws FlashgateException {
+        return in.readFully(buffer, offset, length, timeout, name);
+    }
+
+    @Override
     public void write(byte[] data, int offset, int length) throws FlashgateException {
         out.write(data, offset, length, name);
     }

@@ -81,4 +81,38 @@ class ByteQueueTest {
         assertEquals(ring.length - 4096 + 1, q.read(rest, 0, rest.length, SHORT, "q"));
         assertEquals(42, rest[ring.length - 4096]);
     }
+
+    @Test
+    void aBulkReadGetsEveryByteInOrderAcrossWrapAroundsAndLargerThanTheRing() throws Exception {
+        ByteQueue q = new ByteQueue();
+        byte[] data = new byte[3 << 20];
+        new Random(11).nextBytes(data);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                for (int at = 0, step = 1; at < data.length; at += step, step = step * 7 % 40_009 + 1) {
+                    q.write(data, at, Math.min(step, data.length - at), "q");
+                }
+            } catch (FlashgateException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        byte[] got = new byte[data.length + 5];
+        assertEquals(true, q.readFully(got, 2, 100_000, Duration.ofSeconds(5), "q"));
+        assertEquals(true, q.readFully(got, 100_002, data.length - 100_000, Duration.ofSeconds(5), "q"), "more than the ring holds");
+        writer.get(5, TimeUnit.SECONDS);
+        assertArrayEquals(data, java.util.Arrays.copyOfRange(got, 2, 2 + data.length));
+    }
+
+    @Test
+    void aBulkReadThatRunsOutOfTimeKeepsWhatArrivedAndOneOnAClosedQueueSaysGone() throws Exception {
+        ByteQueue q = new ByteQueue();
+        q.write(new byte[] {1, 2, 3}, 0, 3, "q");
+        byte[] buffer = new byte[8];
+        assertEquals(false, q.readFully(buffer, 0, 8, SHORT, "q"));
+        assertArrayEquals(new byte[] {1, 2, 3, 0, 0, 0, 0, 0}, buffer);
+        q.write(new byte[] {4}, 0, 1, "q");
+        q.close();
+        assertEquals(ErrorCode.DEVICE_GONE, assertThrows(FlashgateException.class,
+                () -> q.readFully(new byte[4], 0, 4, Duration.ofSeconds(5), "q")).code(), "drains the 4, then the queue is gone");
+    }
 }

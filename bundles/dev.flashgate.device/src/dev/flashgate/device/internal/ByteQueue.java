@@ -23,6 +23,8 @@ public final class ByteQueue {
     private int head;
     private int size;
     private boolean closed;
+    /** How many bytes a waiting reader needs before waking it is worth it (a bulk read wants many). */
+    private int wakeAt = 1;
 
     public int read(byte[] buffer, int offset, int length, Duration timeout, String name) throws FlashgateException {
         long nanos = timeout.toNanos();
@@ -37,20 +39,62 @@ public final class ByteQueue {
                 }
                 nanos = readable.awaitNanos(nanos);
             }
-            int n = Math.min(length, size);
-            int first = Math.min(n, CAPACITY - head);
-            System.arraycopy(ring, head, buffer, offset, first);
-            System.arraycopy(ring, 0, buffer, offset + first, n - first);
-            head = (head + n) % CAPACITY;
-            size -= n;
-            writable.signalAll();
-            return n;
+            return take(buffer, offset, length);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FlashgateException(ErrorCode.DEVICE_GONE, name + ": interrupted");
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Reads exactly {@code length} bytes unless {@code timeout} runs out first (then what arrived is
+     * in {@code buffer}); returns whether all arrived. Unlike a loop of {@link #read}, the reader is
+     * woken once enough has arrived, not for every piece the writer hands over.
+     */
+    public boolean readFully(byte[] buffer, int offset, int length, Duration timeout, String name) throws FlashgateException {
+        long nanos = timeout.toNanos();
+        int have = 0;
+        lock.lock();
+        try {
+            while (have < length) {
+                int need = Math.min(length - have, CAPACITY);
+                while (size < need && !closed && nanos > 0) {
+                    wakeAt = need;
+                    nanos = readable.awaitNanos(nanos);
+                }
+                wakeAt = 1;
+                if (size == 0 && closed) {
+                    throw new FlashgateException(ErrorCode.DEVICE_GONE, name + " was disconnected");
+                }
+                have += take(buffer, offset + have, length - have);
+                if (have < length && nanos <= 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlashgateException(ErrorCode.DEVICE_GONE, name + ": interrupted");
+        } finally {
+            wakeAt = 1;
+            lock.unlock();
+        }
+    }
+
+    /** Moves up to {@code length} queued bytes into {@code buffer}; the lock is held. */
+    private int take(byte[] buffer, int offset, int length) {
+        int n = Math.min(length, size);
+        int first = Math.min(n, CAPACITY - head);
+        System.arraycopy(ring, head, buffer, offset, first);
+        System.arraycopy(ring, 0, buffer, offset + first, n - first);
+        head = (head + n) % CAPACITY;
+        size -= n;
+        if (n > 0) {
+            writable.signalAll();
+        }
+        return n;
     }
 
     public void write(byte[] data, int offset, int length, String name) throws FlashgateException {
@@ -74,7 +118,9 @@ public final class ByteQueue {
                 System.arraycopy(data, offset + written + first, ring, 0, n - first);
                 size += n;
                 written += n;
-                readable.signalAll();
+                if (size >= wakeAt) {
+                    readable.signalAll();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -61,6 +61,11 @@ final class PtyLink implements SerialLink {
     }
 
     @Override
+    public boolean readFully(byte[] buffer, int offset, int length, Duration timeout) throws FlashgateException {
+        return input.readFully(buffer, offset, length, timeout, name);
+    }
+
+    @Override
     public void write(byte[] data, int offset, int length) throws FlashgateException {
         try {
             ByteBuffer b = ByteBuffer.wrap(data, offset, length);

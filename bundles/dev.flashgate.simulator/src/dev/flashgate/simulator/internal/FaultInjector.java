@@ -96,6 +96,16 @@ final class FaultInjector {
                 }
                 return n;
             }
+
+            /** In bulk from the link unless a fault counts the bytes as they come. */
+            @Override
+            public boolean readFully(byte[] buffer, int offset, int length, Duration timeout) throws FlashgateException {
+                Faults f = faults();
+                if (f.dropAfterBytes() >= 0 || f.stallAfterBytes() >= 0 || f.powerLossAfterBytes() >= 0) {
+                    return super.readFully(buffer, offset, length, timeout);
+                }
+                return delegate.readFully(buffer, offset, length, timeout);
+            }
         };
     }
 }

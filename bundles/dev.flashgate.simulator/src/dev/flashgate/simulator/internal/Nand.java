@@ -10,10 +10,13 @@ import java.util.List;
 
 /**
  * The simulated modem's NAND: 2048 blocks of 64 pages of 2048 bytes (256 MiB) in a sparse file,
- * with the partitions of the device definition. Erased flash reads {@code 0xFF}.
+ * with the partitions of the device definition. Erased flash reads {@code 0xFF}; the file holds
+ * every byte inverted, so erased flash is the file's holes and a new device costs no disk space.
  */
 final class Nand implements AutoCloseable {
 
+    /** The file name in the device's folder ({@code .inv}: inverted, see above). */
+    static final String FILE = "nand.inv";
     static final int SECTOR = 2048;
     static final int PAGES_PER_BLOCK = 64;
     static final int BLOCKS = 2048;
@@ -41,8 +44,13 @@ final class Nand implements AutoCloseable {
         this.file = new RandomAccessFile(path.toFile(), "rw");
         if (fresh || file.length() != SIZE) {
             file.setLength(0);
-            file.setLength(SIZE);
-            erase(0, SIZE / SECTOR);
+            file.setLength(SIZE); // all holes: all erased
+        }
+    }
+
+    private static void invert(byte[] data, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            data[i] = (byte) ~data[i];
         }
     }
 
@@ -52,20 +60,22 @@ final class Nand implements AutoCloseable {
     }
 
     synchronized void write(long sector, byte[] data, int length) throws IOException {
+        byte[] stored = java.util.Arrays.copyOf(data, length);
+        invert(stored, 0, length);
         file.seek(sector * SECTOR);
-        file.write(data, 0, length);
+        file.write(stored, 0, length);
     }
 
     synchronized byte[] read(long sector, int length) throws IOException {
         byte[] out = new byte[length];
         file.seek(sector * SECTOR);
         file.readFully(out);
+        invert(out, 0, length);
         return out;
     }
 
     synchronized void erase(long sector, long count) throws IOException {
-        byte[] erased = new byte[SECTOR * PAGES_PER_BLOCK];
-        java.util.Arrays.fill(erased, (byte) 0xFF);
+        byte[] erased = new byte[SECTOR * PAGES_PER_BLOCK]; // 0xFF, inverted
         file.seek(sector * SECTOR);
         for (long left = count * SECTOR; left > 0; left -= erased.length) {
             file.write(erased, 0, (int) Math.min(erased.length, left));
@@ -80,6 +90,7 @@ final class Nand implements AutoCloseable {
             for (long left = count * SECTOR; left > 0; left -= buffer.length) {
                 int n = (int) Math.min(buffer.length, left);
                 file.readFully(buffer, 0, n);
+                invert(buffer, 0, n);
                 sha.update(buffer, 0, n);
             }
             return HexFormat.of().formatHex(sha.digest());
