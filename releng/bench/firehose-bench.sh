@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Benchmark of the MDM9x07 plugin against simulated MF833S modems on ptys, all figures measured in
 # this run and read from the session journal:
-#  1. programming speed (TRANSFERRING to VERIFYING_DEVICE of one session writing MiB of images)
-#     against the raw copy speed of the same bytes through a socat pty pair (the baseline);
+#  1. programming speed (TRANSFERRING to VERIFYING_DEVICE of a session writing MiB of images, the
+#     median of three modems) against the raw copy speed of the same bytes through a socat pty pair
+#     (the baseline, median of three);
 #  2. eight modems updated at once (one `flashgate flash` with eight --device) against one alone: the
-#     span from the first session's start to the last one's end, over the single session's duration.
-#   releng/bench/firehose-bench.sh [MiB (default 64)] [MiB for the eight (default 16)]
+#     span from the first session's start to the last one's end, over the single session's duration;
+#     once with the simulated flash as fast as this machine's disk (the simulators then compete with
+#     the host for its cores), once with the flash programming at a real NAND's pace (flash-mibps),
+#     as real modems do, so the host's own parallelism is what is measured.
+#   releng/bench/firehose-bench.sh [MiB (default 64)] [MiB for the eight (default 16)] [flash MiB/s (default 4)]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mib=${1:-64}
 each=${2:-16}
+flash_rate=${3:-4}
 work=$(mktemp -d "${TMPDIR:-/tmp}/flashgate-firehose.XXXXXX")
 pids=()
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -21,15 +26,19 @@ export FLASHGATE_HOME="$work/home"
 fg() { "$root/flashgate" "$@"; }
 py() { python3 -c "$@"; }
 
-# Baseline: raw copy through a socat pty pair.
+# Baseline: raw copy through a socat pty pair, median of three.
 head -c $((mib << 20)) /dev/urandom > "$work/payload"
 socat pty,raw,echo=0,link="$work/a" pty,raw,echo=0,link="$work/b" & pids+=($!)
 for _ in $(seq 100); do [ -e "$work/a" ] && [ -e "$work/b" ] && break; sleep 0.05; done
-(head -c $((mib << 20)) < "$work/b" > "$work/received") & reader=$!
-start=$(date +%s.%N)
-dd if="$work/payload" of="$work/a" bs=64k status=none
-wait "$reader"
-raw=$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)")
+raws=()
+for _ in 1 2 3; do
+    (head -c $((mib << 20)) < "$work/b" > "$work/received") & reader=$!
+    start=$(date +%s.%N)
+    dd if="$work/payload" of="$work/a" bs=64k status=none
+    wait "$reader"
+    raws+=("$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)")")
+done
+raw=$(py "import sys; print(sorted(map(float, sys.argv[1:]))[1])" "${raws[@]}")
 
 fg demo > /dev/null
 demo=$FLASHGATE_HOME/demo
@@ -57,10 +66,13 @@ XML
         --key "$demo/demo-signer.key.pem" --cert "$demo/demo-signer.pem" > /dev/null
 }
 
-simulate() { # count serial-prefix -> IMEIs on stdout
-    fg simulate --model MF833S --count "$1" --serial "$2" > "$work/$2.log" 2>&1 & pids+=($!)
-    for _ in $(seq 300); do [ "$(grep -c IMEI "$work/$2.log")" -ge "$1" ] && break; sleep 0.1; done
-    grep -o 'IMEI [0-9]*' "$work/$2.log" | cut -d' ' -f2
+simulate() { # count serial-prefix [fault...] -> IMEIs on stdout
+    local count=$1 prefix=$2
+    shift 2
+    # the launcher itself in the background (it execs the JVM), so the pid kept is the simulators'
+    "$root/flashgate" simulate --model MF833S --count "$count" --serial "$prefix" "$@" > "$work/$prefix.log" 2>&1 & pids+=($!)
+    for _ in $(seq 300); do [ "$(grep -c IMEI "$work/$prefix.log")" -ge "$count" ] && break; sleep 0.1; done
+    grep -o 'IMEI [0-9]*' "$work/$prefix.log" | cut -d' ' -f2
 }
 
 flash() { # pkg imei -> session id; a failed session stops the benchmark with its log
@@ -86,36 +98,56 @@ print(t(s["started"]), t(s["ended"]), x["TRANSFERRING"], x["VERIFYING_DEVICE"])'
 }
 
 package big "$mib"
-imei=$(simulate 1 BIGM)
-read -r _ _ transferring verifying <<< "$(times "$(flash "$work/big.fgp" "$imei")")"
-program=$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$transferring" "$verifying")
+simulate 3 BIGM > "$work/BIGM.imeis"
+mapfile -t bigs < "$work/BIGM.imeis"
+programs=()
+for imei in "${bigs[@]}"; do # three modems, one session each: the median programming time
+    read -r _ _ transferring verifying <<< "$(times "$(flash "$work/big.fgp" "$imei")")"
+    programs+=("$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$transferring" "$verifying")")
+done
+program=$(py "import sys; print(sorted(map(float, sys.argv[1:]))[1])" "${programs[@]}")
+kill "${pids[-1]}" && wait "${pids[-1]}" 2>/dev/null || true
 
 package each "$each"
-mapfile -t eight < <(simulate 9 EIGHT)
-one_id=$(flash "$work/each.fgp" "${eight[8]}")
-read -r one_start one_end _ _ <<< "$(times "$one_id")"
-args=()
-for i in $(seq 0 7); do args+=(--device "${eight[$i]}"); done
-if ! fg flash "$work/each.fgp" --trust "$demo/demo-ca.pem" "${args[@]}" --json > "$work/eight.json" 2> "$work/eight.log"; then
-    echo "updating eight modems at once failed:" >&2
-    cat "$work/eight.log" >&2
-    exit 1
-fi
-mapfile -t ids < <(py "import json, sys; [print(s['id']) for s in json.load(open(sys.argv[1]))]" "$work/eight.json")
-span=$(times "${ids[@]}" | py '
+at_once() { # serial-prefix [fault...] -> sets $one (one alone, s) and $span (eight at once, s)
+    local prefix=$1
+    shift
+    simulate 9 "$prefix" "$@" > "$work/$prefix.imeis"
+    mapfile -t nine < "$work/$prefix.imeis"
+    local one_id
+    one_id=$(flash "$work/each.fgp" "${nine[8]}")
+    read -r one_start one_end _ _ <<< "$(times "$one_id")"
+    local args=()
+    for i in $(seq 0 7); do args+=(--device "${nine[$i]}"); done
+    if ! fg flash "$work/each.fgp" --trust "$demo/demo-ca.pem" "${args[@]}" --json > "$work/eight.json" 2> "$work/eight.log"; then
+        echo "updating eight modems at once failed:" >&2
+        cat "$work/eight.log" >&2
+        exit 1
+    fi
+    mapfile -t ids < <(py "import json, sys; [print(s['id']) for s in json.load(open(sys.argv[1]))]" "$work/eight.json")
+    span=$(times "${ids[@]}" | py '
 import sys
 rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
 assert len(rows) == 8, rows
 print(max(r[1] for r in rows) - min(r[0] for r in rows))')
-one=$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$one_start" "$one_end")
+    one=$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$one_start" "$one_end")
+    kill "${pids[-1]}" && wait "${pids[-1]}" 2>/dev/null || true # unplug these nine
+}
+at_once PACED --fault "flash-mibps=$flash_rate"
+one_paced=$one
+span_paced=$span
+at_once EIGHT
 
 bytes=$(((mib + 1) << 20))
 py "
 raw, program, one, span, mib, each = $raw, $program, $one, $span, $mib, $each
+one_paced, span_paced, rate_limit = $one_paced, $span_paced, $flash_rate
 rawrate = mib * 2**20 / raw / 2**20
 rate = $bytes / program / 2**20
 print(f'raw pty copy of {mib} MiB (baseline)      {rawrate:7.1f} MiB/s')
 print(f'Firehose programming of {mib + 1} MiB          {rate:7.1f} MiB/s  (ratio {rate / rawrate:.2f})')
 print(f'one modem, {each + 1} MiB, whole session      {one:7.2f} s  (baseline)')
 print(f'eight modems at once, same package  {span:7.2f} s  (ratio {span / one:.2f})')
+print(f'with flash at {rate_limit} MiB/s: one modem      {one_paced:7.2f} s  (baseline)')
+print(f'with flash at {rate_limit} MiB/s: eight at once  {span_paced:7.2f} s  (ratio {span_paced / one_paced:.2f})')
 "

@@ -10,7 +10,7 @@ mib=${1:-16}
 work=$(mktemp -d "${TMPDIR:-/tmp}/flashgate-ymodem.XXXXXX")
 pids=()
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,7 +36,7 @@ fg demo > /dev/null
 fg pack -o "$work/bench.fgp" --vendor Bench --firmware-version FG_HS920S_BENCH --version-code 9 --security-version 2 \
     --plugin at-ymodem --model HS920S --artifact "images/hs920s.bin=$work/image.bin:image" \
     --key "$FLASHGATE_HOME/demo/demo-signer.key.pem" --cert "$FLASHGATE_HOME/demo/demo-signer.pem" > /dev/null
-fg simulate --model HS920S --serial BENCH > "$work/simulate.log" 2>&1 & pids+=($!)
+"$root/flashgate" simulate --model HS920S --serial BENCH > "$work/simulate.log" 2>&1 & pids+=($!) # the launcher execs the JVM: this pid is it
 for _ in $(seq 200); do grep -q IMEI "$work/simulate.log" && break; sleep 0.1; done
 imei=$(grep -o 'IMEI [0-9]*' "$work/simulate.log" | head -1 | cut -d' ' -f2)
 fg flash "$work/bench.fgp" --trust "$FLASHGATE_HOME/demo/demo-ca.pem" --device "$imei" --json > "$work/flash.json"

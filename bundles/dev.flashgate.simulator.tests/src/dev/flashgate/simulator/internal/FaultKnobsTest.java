@@ -57,8 +57,9 @@ class FaultKnobsTest {
     @Test
     void faultSpecsParseAndUnknownOnesAreRefused() {
         Faults f = Faults.parse(List.of("drop-after=4096", "stall-after=10", "stall-ms=250", "nak-next", "storage-full"));
-        assertEquals(new Faults(4096, 10, 250, true, true, -1, false), f);
-        assertEquals(new Faults(-1, -1, 0, false, false, 77, true), Faults.parse(List.of("corrupt-write", "power-loss-after=77")));
+        assertEquals(new Faults(4096, 10, 250, true, true, -1, false, 0), f);
+        assertEquals(new Faults(-1, -1, 0, false, false, 77, true, 0), Faults.parse(List.of("corrupt-write", "power-loss-after=77")));
+        assertEquals(new Faults(-1, -1, 0, false, false, -1, false, 12), Faults.parse(List.of("flash-mibps=12")));
         assertThrows(IllegalArgumentException.class, () -> Faults.parse(List.of("explode")));
         assertThrows(IllegalArgumentException.class, () -> Faults.parse(List.of("drop-after")));
     }

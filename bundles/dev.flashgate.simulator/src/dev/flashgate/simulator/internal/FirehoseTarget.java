@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import javax.xml.XMLConstants;
@@ -49,8 +50,12 @@ final class FirehoseTarget {
     private int payloadSize = MAX_PAYLOAD;
 
     /** {@code refuse}: NAK the command now read; {@code corrupt}: store the range now programmed with a flipped bit. */
+    private final long flashBytesPerSecond;
+    private long flashReadyAt;
+
     FirehoseTarget(SerialLink link, Nand nand, Set<String> alreadyTorn, TornLog tornLog, BooleanSupplier refuse,
-            BooleanSupplier corrupt) {
+            BooleanSupplier corrupt, long flashMibps) {
+        this.flashBytesPerSecond = flashMibps << 20;
         this.refuse = refuse;
         this.corrupt = corrupt;
         this.link = link;
@@ -136,20 +141,20 @@ final class FirehoseTarget {
         boolean worn = corrupt.getAsBoolean();
         while (received < total) {
             int want = (int) Math.min(buffer.length - filled, total - received);
-            int n = link.read(buffer, filled, want, Duration.ofSeconds(10));
-            if (n == 0) {
-                log("raw data stopped after " + received + " of " + total + " bytes");
+            if (!link.readFully(buffer, filled, want, Duration.ofSeconds(10))) {
+                log("raw data stopped within bytes " + received + " to " + (received + want) + " of " + total);
                 respond(false, " rawmode=\"false\"");
                 return; // the partition stays torn
             }
-            filled += n;
-            received += n;
+            filled += want;
+            received += want;
             if (filled == buffer.length || received == total) {
                 if (worn) {
                     buffer[0] ^= 1; // a worn page: the write "succeeds", the flash holds something else
                     worn = false;
                 }
                 nand.write(sector, buffer, filled);
+                pace(filled);
                 sector += filled / Nand.SECTOR;
                 filled = 0;
             }
@@ -157,6 +162,21 @@ final class FirehoseTarget {
         torn.remove(r.partition().name());
         tornLog.torn(torn);
         respond(true, " rawmode=\"false\"");
+    }
+
+    /**
+     * Holds programming to the flash's pace when the device has one ({@code flash-mibps}): each
+     * write is done its size over the rate after the previous one was.
+     */
+    private void pace(int bytes) {
+        if (flashBytesPerSecond <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        flashReadyAt = Math.max(now, flashReadyAt) + bytes * 1_000_000_000L / flashBytesPerSecond;
+        if (flashReadyAt > now) {
+            LockSupport.parkNanos(flashReadyAt - now);
+        }
     }
 
     private void erase(Element c) throws FlashgateException, IOException {

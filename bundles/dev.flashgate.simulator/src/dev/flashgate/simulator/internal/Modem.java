@@ -82,9 +82,9 @@ final class Modem extends ZteDevice {
                 if (sahara.run() == SaharaTarget.Outcome.RESET) {
                     continue;
                 }
-                try (Nand nand = new Nand(folder.resolve("nand.bin"))) {
+                try (Nand nand = new Nand(folder.resolve(Nand.FILE))) {
                     new FirehoseTarget(link, nand, torn(), t -> state.set("torn", String.join(",", t)), faults::refuseThisCommand,
-                            faults::corruptThisWrite).run();
+                            faults::corruptThisWrite, faults.faults().flashMibps()).run();
                 }
                 reboot(bootMode());
                 return;
@@ -126,7 +126,7 @@ final class Modem extends ZteDevice {
         }
         Nand.Partition modem = Nand.PARTITIONS.stream().filter(p -> p.name().equals("modem")).findFirst().orElseThrow();
         byte[] head;
-        try (Nand nand = new Nand(folder.resolve("nand.bin"))) {
+        try (Nand nand = new Nand(folder.resolve(Nand.FILE))) {
             head = nand.read(modem.startSector(), 256);
         }
         FirmwareHeader header = FirmwareHeader.parse(head);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,21 @@ class FirehoseSessionTest {
         assertEquals(List.of(SessionState.PENDING, SessionState.VERIFYING, SessionState.PREFLIGHT, SessionState.PREPARING,
                 SessionState.TRANSFERRING, SessionState.VERIFYING_DEVICE, SessionState.ACTIVATING, SessionState.SUCCEEDED),
                 bench.journal().transitions(s.record().id()).stream().map(Transition::state).toList());
+    }
+
+    /** A modem whose flash programs at a real NAND's pace ({@code flash-mibps}) takes at least that long to program. */
+    @Test
+    void aModemWithSlowFlashIsProgrammedAtItsPace() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        modem.inject(Faults.parse(List.of("flash-mibps=2")));
+        SessionStatus s = flash(bench.modemPackage("FG_MF833S_F07", 1536 * 1024), found);
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
+        List<Transition> t = bench.journal().transitions(s.record().id());
+        Instant transferring = t.stream().filter(x -> x.state() == SessionState.TRANSFERRING).findFirst().orElseThrow().at();
+        Instant verifying = t.stream().filter(x -> x.state() == SessionState.VERIFYING_DEVICE).findFirst().orElseThrow().at();
+        assertTrue(Duration.between(transferring, verifying).toMillis() >= 700,
+                "1.5 MiB at 2 MiB/s cannot be programmed in " + Duration.between(transferring, verifying));
     }
 
     @Test
