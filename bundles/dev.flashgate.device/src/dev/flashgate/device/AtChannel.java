@@ -62,6 +62,31 @@ public final class AtChannel {
         }
     }
 
+    /** Sends {@code command}; its response, which must end in {@code OK}, else {@code DEVICE_NAK} with the result. */
+    public AtResponse expectOk(String command, Duration timeout) throws FlashgateException {
+        AtResponse r = command(command, timeout);
+        if (!r.ok()) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, command + " answered " + r.result());
+        }
+        return r;
+    }
+
+    /**
+     * Whether the device answers a plain {@code AT} with {@code OK} within {@code timeout}: false
+     * when it stays silent (e.g. still inside a data phase), {@code DEVICE_NAK} when it refuses.
+     */
+    public boolean answers(Duration timeout) throws FlashgateException {
+        try {
+            expectOk("AT", timeout);
+            return true;
+        } catch (FlashgateException e) {
+            if (e.code() != ErrorCode.DEVICE_STALLED) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
     /** Reads one line (without CR/LF) the device sends on its own, e.g. a result after a transfer. */
     public String readLine(Duration timeout) throws FlashgateException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -10,10 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.nio.file.Path;
-import java.util.List;
 
-import dev.flashgate.core.FlashgateException;
-import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.internal.AtResponder.Reply;
 
@@ -22,46 +19,20 @@ import dev.flashgate.simulator.internal.AtResponder.Reply;
  * and Flashgate's {@code AT+FG...} storage and security-version queries. Its firmware revision,
  * security version and storage survive power cycles in {@code state.properties}.
  */
-final class Hotspot extends ZteDevice {
+final class Hotspot extends AtPortDevice {
 
     static final String MODEL = "HS920S";
     static final String TAC = "86920400";
     static final long STORAGE_TOTAL = 64L << 20;
-
-    private SimPorts.Port port;
-    private SerialLink deviceEnd;
-    private AtResponder responder;
 
     Hotspot(String serial, Path folder, SimPorts ports, Faults faults) throws IOException {
         super(MODEL, TAC, serial, folder, ports, faults);
         state.defaults("revision", "FG_HS920S_A01", "securityVersion", 1, "storageFree", 48L << 20, "activeSlot", "A");
     }
 
-    synchronized void plugIn() throws IOException, InterruptedException, FlashgateException {
-        port = ports.make(folder, "at", "usb-ZTE_" + MODEL + "_" + serial + "-if00-port0");
-        deviceEnd = faults.wrap(port.deviceEnd());
-        responder = new AtResponder(deviceEnd, this);
-        Thread t = new Thread(responder, "sim-" + MODEL + "-" + serial);
-        t.setDaemon(true);
-        t.start();
-        port.publish();
-    }
-
     @Override
-    public synchronized void close() {
-        if (responder != null) {
-            responder.stop();
-            deviceEnd.close();
-            port.close();
-            port = null;
-            responder = null;
-        }
-    }
-
-    @Override
-    public void reenumerate() throws Exception {
-        close();
-        plugIn();
+    protected String byIdName() {
+        return "usb-ZTE_" + MODEL + "_" + serial + "-if00-port0";
     }
 
     @Override
@@ -151,16 +122,7 @@ final class Hotspot extends ZteDevice {
         } catch (IOException e) {
             return Reply.result("+CME ERROR: 3", "+FGAPPLY: " + e.getMessage());
         }
-        Thread reboot = new Thread(() -> {
-            try {
-                Thread.sleep(200);
-                reenumerate();
-            } catch (Exception e) {
-                // a reboot that fails leaves the device unplugged, as a real one would look
-            }
-        }, "sim-reboot-" + serial);
-        reboot.setDaemon(true);
-        reboot.start();
+        rebootLater();
         return Reply.ok();
     }
 
@@ -172,10 +134,5 @@ final class Hotspot extends ZteDevice {
     public String condition() {
         String last = state.get("lastApply", "");
         return "boots " + revision() + " from slot " + state.get("activeSlot", "A") + (last.isEmpty() ? "" : " (last apply: " + last + ")");
-    }
-
-    @Override
-    public synchronized List<String> hostPorts() {
-        return port == null ? List.of() : List.of(port.hostPath());
     }
 }

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.flashgate.core.FlashgateException;
-import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.internal.AtResponder.Reply;
 
@@ -27,7 +25,7 @@ import dev.flashgate.simulator.internal.AtResponder.Reply;
  * The FOTA engine writes the new firmware beside the old one and switches only once it is whole,
  * so a power loss during the update leaves the old firmware booting.
  */
-final class LteModule extends ZteDevice {
+final class LteModule extends AtPortDevice {
 
     static final String MODEL = "ME360S";
     static final String TAC = "86036000";
@@ -38,41 +36,15 @@ final class LteModule extends ZteDevice {
     private static final Pattern UPLOAD = Pattern.compile("AT\\+FGFUPL=\"([A-Z0-9._-]{1,32})\",(\\d{1,10})");
     private static final Pattern FILE = Pattern.compile("AT\\+FGF(SHA|DEL|OTA)=\"([A-Z0-9._-]{1,32})\"");
 
-    private SimPorts.Port port;
-    private SerialLink deviceEnd;
-    private AtResponder responder;
-
     LteModule(String serial, Path folder, SimPorts ports, Faults faults) throws IOException {
         super(MODEL, TAC, serial, folder, ports, faults);
         state.defaults("revision", "FG_ME360S_A01", "securityVersion", 1);
         Files.createDirectories(folder.resolve("ufs"));
     }
 
-    synchronized void plugIn() throws IOException, InterruptedException, FlashgateException {
-        port = ports.make(folder, "at", "usb-ZTE_" + MODEL + "_" + serial + "-if03-port0");
-        deviceEnd = faults.wrap(port.deviceEnd());
-        responder = new AtResponder(deviceEnd, this);
-        Thread t = new Thread(responder, "sim-" + MODEL + "-" + serial);
-        t.setDaemon(true);
-        t.start();
-        port.publish();
-    }
-
     @Override
-    public synchronized void close() {
-        if (responder != null) {
-            responder.stop();
-            deviceEnd.close();
-            port.close();
-            port = null;
-            responder = null;
-        }
-    }
-
-    @Override
-    public void reenumerate() throws Exception {
-        close();
-        plugIn();
+    protected String byIdName() {
+        return "usb-ZTE_" + MODEL + "_" + serial + "-if03-port0";
     }
 
     @Override
@@ -212,16 +184,7 @@ final class LteModule extends ZteDevice {
             } catch (IOException e) {
                 return Reply.result("+FGFOTA: \"END\",500");
             }
-            Thread reboot = new Thread(() -> {
-                sleep(200);
-                try {
-                    reenumerate();
-                } catch (Exception e) {
-                    // a reboot that fails leaves the module unplugged, as a real one would look
-                }
-            }, "sim-reboot-" + serial);
-            reboot.setDaemon(true);
-            reboot.start();
+            rebootLater();
             return Reply.result("+FGFOTA: \"END\",0");
         });
     }
@@ -257,10 +220,5 @@ final class LteModule extends ZteDevice {
     public String condition() {
         String last = state.get("lastFota", "");
         return "boots " + revision() + (last.isEmpty() ? "" : " (last update: " + last + ")");
-    }
-
-    @Override
-    public synchronized List<String> hostPorts() {
-        return port == null ? List.of() : List.of(port.hostPath());
     }
 }

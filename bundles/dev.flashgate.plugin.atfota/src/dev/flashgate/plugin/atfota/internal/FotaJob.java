@@ -61,10 +61,10 @@ final class FotaJob implements UpgradeJob {
         try (SerialLink l = context.open("at")) {
             AtChannel channel = new AtChannel(l);
             commandMode(channel);
-            AtResponse ati = expectOk(channel, "ATI");
+            AtResponse ati = channel.expectOk("ATI", COMMAND);
             String imei = ati.value("IMEI:");
-            long free = fileSystem(channel)[0];
-            long secver = number(expectOk(channel, "AT+FGSECVER?").value("+FGSECVER:"), "AT+FGSECVER?");
+            long free = channel.expectOk("AT+FGFS?", COMMAND).numbers("+FGFS:", 2, "AT+FGFS?")[0];
+            long secver = channel.expectOk("AT+FGSECVER?", COMMAND).numbers("+FGSECVER:", 1, "AT+FGSECVER?")[0];
             revisionBefore = revisionBefore != null ? revisionBefore : ati.value("Revision:");
             return new DeviceFacts(imei, ati.value("Model:"), ati.value("Revision:"), null, null, -1, secver, free);
         }
@@ -82,7 +82,7 @@ final class FotaJob implements UpgradeJob {
         at = new AtChannel(link);
         commandMode(at);
         at.command("AT+FGFDEL=\"" + FILE + "\"", COMMAND); // a file left by an earlier session; none is fine too
-        long free = fileSystem(at)[0];
+        long free = at.expectOk("AT+FGFS?", COMMAND).numbers("+FGFS:", 2, "AT+FGFS?")[0];
         if (free < image.size()) {
             throw new FlashgateException(ErrorCode.DEVICE_STORAGE_FULL, "the module has " + free + " bytes free, the image needs "
                     + image.size());
@@ -178,7 +178,7 @@ final class FotaJob implements UpgradeJob {
 
     @Override
     public void verifyOnDevice() throws FlashgateException {
-        String sha = expectOk(at, "AT+FGFSHA=\"" + FILE + "\"").value("+FGFSHA:");
+        String sha = at.expectOk("AT+FGFSHA=\"" + FILE + "\"", COMMAND).value("+FGFSHA:");
         if (!image.sha256().equals(sha == null ? null : sha.toLowerCase(Locale.ROOT))) {
             throw new FlashgateException(ErrorCode.READBACK_MISMATCH, "the module's file system holds " + FILE + " with SHA-256 "
                     + sha + ", the package's is " + image.sha256());
@@ -188,7 +188,7 @@ final class FotaJob implements UpgradeJob {
 
     @Override
     public void activate() throws FlashgateException {
-        expectOk(at, "AT+FGFOTA=\"" + FILE + "\"");
+        at.expectOk("AT+FGFOTA=\"" + FILE + "\"", COMMAND);
         long deadline = System.nanoTime() + FOTA.toNanos();
         while (System.nanoTime() < deadline) {
             String line = at.readLine(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -264,13 +264,8 @@ final class FotaJob implements UpgradeJob {
      * AT goes unanswered, wait for that, then ask again.
      */
     private void commandMode(AtChannel channel) throws FlashgateException {
-        try {
-            expectOk(channel, "AT", PROBE);
+        if (channel.answers(PROBE)) {
             return;
-        } catch (FlashgateException e) {
-            if (e.code() != ErrorCode.DEVICE_STALLED) {
-                throw e;
-            }
         }
         context.log("the module does not answer AT; waiting for an upload it may still be in to give up");
         byte[] drain = new byte[256];
@@ -283,36 +278,6 @@ final class FotaJob implements UpgradeJob {
             }
             answered |= n > 0;
         }
-        expectOk(channel, "AT");
-    }
-
-    private static AtResponse expectOk(AtChannel channel, String command) throws FlashgateException {
-        return expectOk(channel, command, COMMAND);
-    }
-
-    private static AtResponse expectOk(AtChannel channel, String command, Duration timeout) throws FlashgateException {
-        AtResponse r = channel.command(command, timeout);
-        if (!r.ok()) {
-            throw new FlashgateException(ErrorCode.DEVICE_NAK, command + " answered " + r.result());
-        }
-        return r;
-    }
-
-    /** {@code +FGFS: <free>,<total>}. */
-    private static long[] fileSystem(AtChannel channel) throws FlashgateException {
-        String value = expectOk(channel, "AT+FGFS?").value("+FGFS:");
-        String[] parts = value == null ? new String[0] : value.split(",");
-        if (parts.length != 2) {
-            throw new FlashgateException(ErrorCode.DEVICE_NAK, "AT+FGFS? answered '" + value + "', expected <free>,<total>");
-        }
-        return new long[] {number(parts[0], "AT+FGFS?"), number(parts[1], "AT+FGFS?")};
-    }
-
-    private static long number(String text, String command) throws FlashgateException {
-        try {
-            return Long.parseLong(text == null ? "" : text.trim());
-        } catch (NumberFormatException e) {
-            throw new FlashgateException(ErrorCode.DEVICE_NAK, command + " answered '" + text + "', expected a number");
-        }
+        channel.expectOk("AT", COMMAND);
     }
 }

@@ -60,15 +60,15 @@ final class YmodemJob implements UpgradeJob {
         try (SerialLink l = context.open("at")) {
             AtChannel channel = new AtChannel(l);
             commandMode(channel);
-            AtResponse ati = expectOk(channel, "ATI");
+            AtResponse ati = channel.expectOk("ATI", COMMAND);
             String imei = ati.value("IMEI:");
             if (imei == null) {
-                imei = expectOk(channel, "AT+CGSN").lines().stream().filter(s -> s.matches("\\d{15}")).findFirst().orElse(null);
+                imei = channel.expectOk("AT+CGSN", COMMAND).lines().stream().filter(s -> s.matches("\\d{15}")).findFirst().orElse(null);
             }
-            long free = storage(channel)[0];
-            String secver = expectOk(channel, "AT+FGSECVER?").value("+FGSECVER:");
+            long free = channel.expectOk("AT+FGSTOR?", COMMAND).numbers("+FGSTOR:", 2, "AT+FGSTOR?")[0];
+            long secver = channel.expectOk("AT+FGSECVER?", COMMAND).numbers("+FGSECVER:", 1, "AT+FGSECVER?")[0];
             revisionBefore = revisionBefore != null ? revisionBefore : ati.value("Revision:");
-            return new DeviceFacts(imei, ati.value("Model:"), ati.value("Revision:"), null, null, -1, number(secver, "AT+FGSECVER?"), free);
+            return new DeviceFacts(imei, ati.value("Model:"), ati.value("Revision:"), null, null, -1, secver, free);
         }
     }
 
@@ -82,8 +82,8 @@ final class YmodemJob implements UpgradeJob {
         closeLink();
         link = context.open("at");
         at = new AtChannel(link);
-        expectOk(at, "AT");
-        long free = storage(at)[0];
+        at.expectOk("AT", COMMAND);
+        long free = at.expectOk("AT+FGSTOR?", COMMAND).numbers("+FGSTOR:", 2, "AT+FGSTOR?")[0];
         if (free < image.size()) {
             throw new FlashgateException(ErrorCode.DEVICE_STORAGE_FULL, "the device has " + free + " bytes free, the image needs "
                     + image.size());
@@ -203,46 +203,11 @@ final class YmodemJob implements UpgradeJob {
      * its YMODEM receive, deaf to AT. If a plain AT goes unanswered, cancel that transfer first.
      */
     private void commandMode(AtChannel channel) throws FlashgateException {
-        try {
-            expectOk(channel, "AT", PROBE);
+        if (channel.answers(PROBE)) {
             return;
-        } catch (FlashgateException e) {
-            if (e.code() != ErrorCode.DEVICE_STALLED) {
-                throw e;
-            }
         }
         context.log("the device does not answer AT; cancelling a transfer it may still be in");
         YmodemSender.cancelReceiver(channel.link(), STALE_TRANSFER_QUIET);
-        expectOk(channel, "AT");
-    }
-
-    private static AtResponse expectOk(AtChannel channel, String command) throws FlashgateException {
-        return expectOk(channel, command, COMMAND);
-    }
-
-    private static AtResponse expectOk(AtChannel channel, String command, Duration timeout) throws FlashgateException {
-        AtResponse r = channel.command(command, timeout);
-        if (!r.ok()) {
-            throw new FlashgateException(ErrorCode.DEVICE_NAK, command + " answered " + r.result());
-        }
-        return r;
-    }
-
-    /** {@code +FGSTOR: <free>,<total>}. */
-    private static long[] storage(AtChannel channel) throws FlashgateException {
-        String value = expectOk(channel, "AT+FGSTOR?").value("+FGSTOR:");
-        String[] parts = value == null ? new String[0] : value.split(",");
-        if (parts.length != 2) {
-            throw new FlashgateException(ErrorCode.DEVICE_NAK, "AT+FGSTOR? answered '" + value + "', expected <free>,<total>");
-        }
-        return new long[] {number(parts[0], "AT+FGSTOR?"), number(parts[1], "AT+FGSTOR?")};
-    }
-
-    private static long number(String text, String command) throws FlashgateException {
-        try {
-            return Long.parseLong(text == null ? "" : text.trim());
-        } catch (NumberFormatException e) {
-            throw new FlashgateException(ErrorCode.DEVICE_NAK, command + " answered '" + text + "', expected a number");
-        }
+        channel.expectOk("AT", COMMAND);
     }
 }
