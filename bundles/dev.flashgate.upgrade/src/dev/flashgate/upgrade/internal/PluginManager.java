@@ -243,7 +243,7 @@ public final class PluginManager implements PluginInstaller {
                 if (Files.exists(target)) {
                     Files.move(target, previous(in.name()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 }
-                Files.copy(in.file(), target, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(in.file(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 placed.add(in);
                 Bundle old = replaced.get(in.name());
                 Bundle b = load(in.name(), old);
