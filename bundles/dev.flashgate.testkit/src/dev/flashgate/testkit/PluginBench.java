@@ -40,6 +40,7 @@ import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.simulator.Simulators;
+import dev.flashgate.upgrade.PluginInstaller;
 import dev.flashgate.upgrade.SessionOptions;
 import dev.flashgate.upgrade.SessionRequest;
 import dev.flashgate.upgrade.SessionStatus;
@@ -64,6 +65,8 @@ public final class PluginBench implements AutoCloseable {
     private final ServiceRegistration<EventHandler> handler;
     private final List<SimulatedDevice> started = new ArrayList<>();
     private final List<Thread> helpers = new ArrayList<>();
+    private SigningCredentials pluginVendor;
+    private String pluginAnchor;
 
     public PluginBench(Path dir) throws Exception {
         this.dir = dir;
@@ -218,6 +221,23 @@ public final class PluginBench implements AutoCloseable {
         }
     }
 
+    /**
+     * A plugin vendor's code-signing key and certificate whose CA the station trusts for plugins
+     * (its plugin trust anchors) until the bench is closed: for signing plugin jars to install.
+     */
+    public synchronized SigningCredentials pluginVendor() throws Exception {
+        if (pluginVendor == null) {
+            SigningKeys keys = service(SigningKeys.class);
+            SigningCredentials ca = keys.generate(new KeyRequest("CN=Plugin vendor CA", KeyRequest.KeyType.EC_P256, Duration.ofDays(30),
+                    true, null));
+            pluginVendor = keys.generate(new KeyRequest("CN=Plugin vendor", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), false, ca));
+            Path pem = dir.resolve("plugin-vendor-ca.pem");
+            keys.write(ca, dir.resolve("plugin-vendor-ca.key.pem"), pem);
+            pluginAnchor = service(PluginInstaller.class).trust().add(pem).get(0).sha256Fingerprint();
+        }
+        return pluginVendor;
+    }
+
     /** The bench's vendor CA, the only anchor its trusted packages chain to. */
     public TrustAnchors anchors() {
         return anchors;
@@ -313,6 +333,9 @@ public final class PluginBench implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (pluginAnchor != null) {
+            service(PluginInstaller.class).trust().remove(pluginAnchor);
+        }
         for (Thread t : helpers) {
             t.join(5000);
         }

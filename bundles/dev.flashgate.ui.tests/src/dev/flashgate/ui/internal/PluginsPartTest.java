@@ -14,10 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.Topics;
-import dev.flashgate.core.pkg.CertificateInfo;
-import dev.flashgate.core.pkg.KeyRequest;
 import dev.flashgate.core.pkg.SigningCredentials;
-import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.testkit.PluginBench;
 import dev.flashgate.upgrade.PluginInstaller;
@@ -34,7 +31,6 @@ class PluginsPartTest {
     private SwtBench swt;
     private PluginInstaller installer;
     private SigningCredentials vendor;
-    private CertificateInfo anchor;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -42,11 +38,7 @@ class PluginsPartTest {
         bench = new PluginBench(dir);
         swt = new SwtBench();
         installer = bench.service(PluginInstaller.class);
-        SigningKeys keys = bench.service(SigningKeys.class);
-        SigningCredentials ca = keys.generate(new KeyRequest("CN=Plugin vendor CA", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), true, null));
-        vendor = keys.generate(new KeyRequest("CN=Plugin vendor", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), false, ca));
-        keys.write(ca, dir.resolve("ca.key.pem"), dir.resolve("ca.pem"));
-        anchor = installer.trust().add(dir.resolve("ca.pem")).get(0);
+        vendor = bench.pluginVendor();
     }
 
     @AfterEach
@@ -59,7 +51,6 @@ class PluginsPartTest {
         } catch (FlashgateException e) {
             // removed by the test already
         }
-        installer.trust().remove(anchor.sha256Fingerprint());
         swt.close();
         bench.close();
     }

@@ -73,21 +73,16 @@ class HotInstallTest {
     private UpdateSessions sessions;
     private SigningCredentials pluginVendor;
     private SigningCredentials stranger;
-    private CertificateInfo anchor;
 
     @BeforeEach
     void setUp() throws Exception {
         bench = new PluginBench(dir);
         installer = bench.service(PluginInstaller.class);
         sessions = bench.sessions();
+        pluginVendor = bench.pluginVendor();
         SigningKeys keys = bench.service(SigningKeys.class);
-        SigningCredentials ca = keys.generate(new KeyRequest("CN=Plugin vendor CA", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), true, null));
-        pluginVendor = keys.generate(new KeyRequest("CN=Plugin vendor", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), false, ca));
         stranger = keys.generate(new KeyRequest("CN=Package vendor", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), false,
                 keys.generate(new KeyRequest("CN=Package CA", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), true, null))));
-        Path pem = dir.resolve("plugin-ca.pem");
-        keys.write(ca, dir.resolve("plugin-ca.key.pem"), pem);
-        anchor = installer.trust().add(pem).get(0);
     }
 
     @AfterEach
@@ -97,7 +92,6 @@ class HotInstallTest {
         } catch (FlashgateException e) {
             assertEquals(ErrorCode.PLUGIN_NOT_INSTALLED, e.code());
         }
-        installer.trust().remove(anchor.sha256Fingerprint());
         bench.close();
     }
 
