@@ -191,7 +191,7 @@ public final class PluginManager implements PluginInstaller {
             return new Incoming(copy, s.symbolicName(), s.version(), s);
         } catch (FlashgateException e) {
             Files.deleteIfExists(copy);
-            refuse(source.getFileName().toString(), e);
+            post(Topics.PLUGIN_REFUSED, source.getFileName().toString(), null, e.code());
             throw e;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(copy);
@@ -253,7 +253,7 @@ public final class PluginManager implements PluginInstaller {
                 start(b);
             }
         } catch (FlashgateException | IOException | RuntimeException e) {
-            rollBack(placed, replaced);
+            rollBack(placed);
             throw e;
         } finally {
             replaced.values().forEach(leases::settle);
@@ -263,7 +263,9 @@ public final class PluginManager implements PluginInstaller {
         }
     }
 
-    private void rollBack(List<Incoming> placed, Map<String, Bundle> replaced) {
+    /** Puts back what {@code placed} replaced (its bundle updated again from the old jar) or takes out what was new. */
+    private void rollBack(List<Incoming> placed) {
+        List<Bundle> removed = new ArrayList<>();
         for (Incoming in : placed) {
             try {
                 Bundle b = installed(in.name()).orElse(null);
@@ -278,13 +280,16 @@ public final class PluginManager implements PluginInstaller {
                     Files.deleteIfExists(jar(in.name()));
                     if (b != null) {
                         b.uninstall();
+                        removed.add(b);
                     }
                 }
             } catch (IOException | BundleException | FlashgateException | RuntimeException e) {
                 // best effort: the next start checks the plugins folder again and settles what is left
             }
         }
-        refresh(List.copyOf(replaced.values()));
+        if (!removed.isEmpty()) { // a bundle updated back was refreshed by load()
+            refresh(removed);
+        }
     }
 
     /** Installs the bundle from its jar in the plugins folder, or updates {@code existing} from it. */
@@ -382,7 +387,7 @@ public final class PluginManager implements PluginInstaller {
                     } else {
                         Files.deleteIfExists(f);
                     }
-                } else if (n.endsWith(JAR) && !jars.contains(f)) {
+                } else if (n.endsWith(JAR)) {
                     jars.add(f);
                 }
             }
@@ -410,21 +415,17 @@ public final class PluginManager implements PluginInstaller {
                 signatures.put(name, s);
             } catch (FlashgateException e) {
                 existing.ifPresent(PluginManager::uninstallQuietly);
-                refused.put(name, refusal(name, null, e));
+                refused.put(name, refusal(name, e));
                 post(Topics.PLUGIN_REFUSED, name, null, e.code());
             } catch (IOException e) {
-                refused.put(name, refusal(name, null, new FlashgateException(ErrorCode.PLUGIN_NOT_A_BUNDLE, e.getMessage(), e)));
+                refused.put(name, refusal(name, new FlashgateException(ErrorCode.PLUGIN_NOT_A_BUNDLE, e.getMessage(), e)));
             }
         }
     }
 
-    private static InstalledPlugin refusal(String name, String version, FlashgateException e) {
-        return new InstalledPlugin(name, version, InstalledPlugin.Origin.INSTALLED, InstalledPlugin.Status.REFUSED, null, List.of(),
+    private static InstalledPlugin refusal(String name, FlashgateException e) {
+        return new InstalledPlugin(name, null, InstalledPlugin.Origin.INSTALLED, InstalledPlugin.Status.REFUSED, null, List.of(),
                 e.code(), e.detail());
-    }
-
-    private void refuse(String what, FlashgateException e) {
-        post(Topics.PLUGIN_REFUSED, what, null, e.code());
     }
 
     private static void uninstallQuietly(Bundle b) {
