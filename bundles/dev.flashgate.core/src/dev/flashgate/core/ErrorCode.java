@@ -121,6 +121,11 @@ public enum ErrorCode {
             "Not enough memory is available to run the session safely.",
             "Close other programs or run fewer sessions at once, then retry."),
 
+    HOST_IO(9, "Flashgate cannot read or write its files on this computer.",
+            "A file or folder it keeps (under the station's home, or one named on the command line) cannot be "
+                    + "read or written: permissions, a read-only or full disk.",
+            "Check the path, its permissions and the free space, then retry."),
+
     CANCELLED(10, "The update was cancelled.",
             "The operator cancelled the session.",
             "The session's outcome says what state the device was left in; start a new session when ready."),
@@ -149,6 +154,55 @@ public enum ErrorCode {
             "A bundle of the same name comes with Flashgate, a newer version is installed, or the bundle does not "
                     + "resolve (a package it needs is missing).",
             "Remove the installed version first, or ask the vendor for a plugin built for this Flashgate."),
+
+    REPO_UNKNOWN(12, "No such update repository is set up on this station.",
+            "No repository of that name was added, or it was removed.",
+            "List the repositories with 'flashgate remote list' and use a name from there, or add it."),
+    REPO_EXISTS(12, "A repository of that name is already set up.",
+            "Repository names are unique on a station.",
+            "Pick another name, or remove the old repository first."),
+    REPO_UNREACHABLE(12, "The update repository cannot be reached.",
+            "The connection failed, timed out, or the server answered with an error status.",
+            "Check the network and the repository address; an air-gapped station imports the repository from "
+                    + "removable media instead ('flashgate remote import')."),
+    REPO_METADATA_INVALID(12, "The repository's metadata is malformed.",
+            "A metadata file is not canonical JSON of the expected role, lacks a field, or uses a feature this "
+                    + "Flashgate does not support (delegations, unknown key types).",
+            "Do not use this repository now; report it to the vendor with the message shown."),
+    REPO_SIGNATURE(12, "The repository's metadata is not signed by enough trusted keys.",
+            "Fewer valid signatures than the role's threshold, by keys the trusted root metadata names for that "
+                    + "role: the metadata was forged or altered, or the vendor rotated keys without a signed root.",
+            "Do not use this repository until the vendor confirms its keys; never replace the pinned root by hand."),
+    REPO_ROLLBACK(12, "The repository offers older metadata than this station has already seen.",
+            "A version number went back (timestamp, snapshot, targets or root): someone is replaying an old "
+                    + "state of the repository to hold back an update, or the vendor restored an old copy.",
+            "Do not use this mirror; report it to the vendor. The station keeps using what it trusted before."),
+    REPO_EXPIRED(12, "The repository's metadata has expired.",
+            "A role's expiry date has passed: the repository stopped being refreshed, or an old copy is being "
+                    + "served to freeze the station on old firmware (or the station's clock is wrong).",
+            "Check the station's date and time; otherwise update from the vendor again or import a fresh copy."),
+    REPO_INCONSISTENT(12, "The repository's metadata files do not belong together.",
+            "A file's version, length or hash differs from what the role above it signed for: files of different "
+                    + "states were mixed (mix-and-match), or a mirror is half-updated.",
+            "Retry later; if it persists, do not use this mirror and report it to the vendor."),
+    REPO_DOWNLOAD_TRUNCATED(12, "A download from the repository ended early.",
+            "The connection closed before the signed length was received; nothing of it was kept.",
+            "Retry; check the network or proxy if it happens again."),
+    REPO_DOWNLOAD_TOO_LONG(12, "The repository sent more than it signed for.",
+            "A file is longer than the length in the signed metadata (or the size limit for metadata): an endless "
+                    + "data attack or a wrong file; the download was stopped and nothing was kept.",
+            "Do not use this mirror; report it to the vendor."),
+    REPO_DOWNLOAD_STALLED(12, "A download from the repository is too slow.",
+            "No bytes arrived for the stall timeout, or the average rate stayed below the minimum: a slow retrieval "
+                    + "attack or a failing network. Nothing of it was kept.",
+            "Retry; if the network is slow by nature, import the repository from removable media."),
+    REPO_TARGET_UNKNOWN(12, "The repository does not offer that package.",
+            "The signed targets metadata lists no package of that name (or none for that model).",
+            "List what it offers with 'flashgate remote targets NAME'."),
+    REPO_TARGET_MISMATCH(12, "A package from the repository is not the one the repository signed for.",
+            "Its SHA-256 differs from the signed targets metadata, or its manifest says another model or version "
+                    + "than the repository listed.",
+            "Do not use it; it was not kept. Retry, and report it to the vendor if it persists."),
 
     INTERNAL(1, "Flashgate hit an unexpected problem.",
             "A bug in Flashgate.",
