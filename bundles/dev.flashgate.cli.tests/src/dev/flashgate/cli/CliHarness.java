@@ -15,6 +15,8 @@ import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.repository.RepositoryPublisher;
+import dev.flashgate.core.repository.UpdateRepositories;
 import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.DemoSamples;
@@ -44,6 +46,7 @@ final class CliHarness {
         this.template = new Services(service(context, PackageVerifier.class), service(context, TrustStore.class).inFolder(home.resolve("trust")),
                 service(context, PackageBuilder.class), service(context, PackageSigner.class), service(context, SigningKeys.class),
                 service(context, DemoSamples.class), service(context, PluginInstaller.class), service(context, PluginSigner.class),
+                service(context, UpdateRepositories.class), service(context, RepositoryPublisher.class),
                 () -> discovery, () -> simulators, () -> sessions, () -> journal, home, null);
     }
 

@@ -17,6 +17,8 @@ import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.repository.RepositoryPublisher;
+import dev.flashgate.core.repository.UpdateRepositories;
 import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.DemoSamples;
@@ -37,6 +39,8 @@ public final class FlashgateCommands {
     private final DemoSamples demo;
     private final PluginInstaller plugins;
     private final PluginSigner pluginSigner;
+    private final UpdateRepositories repositories;
+    private final RepositoryPublisher publisher;
     private final ComponentServiceObjects<DeviceDiscovery> discovery;
     private final ComponentServiceObjects<Simulators> simulators;
     private final ComponentServiceObjects<UpdateSessions> sessions;
@@ -48,6 +52,7 @@ public final class FlashgateCommands {
     public FlashgateCommands(@Reference PackageVerifier verifier, @Reference TrustStore trustStore,
             @Reference PackageBuilder builder, @Reference PackageSigner signer, @Reference SigningKeys keys,
             @Reference DemoSamples demo, @Reference PluginInstaller plugins, @Reference PluginSigner pluginSigner,
+            @Reference UpdateRepositories repositories, @Reference RepositoryPublisher publisher,
             @Reference ComponentServiceObjects<DeviceDiscovery> discovery,
             @Reference ComponentServiceObjects<Simulators> simulators,
             @Reference ComponentServiceObjects<UpdateSessions> sessions,
@@ -60,6 +65,8 @@ public final class FlashgateCommands {
         this.demo = demo;
         this.plugins = plugins;
         this.pluginSigner = pluginSigner;
+        this.repositories = repositories;
+        this.publisher = publisher;
         this.discovery = discovery;
         this.simulators = simulators;
         this.sessions = sessions;
@@ -70,7 +77,7 @@ public final class FlashgateCommands {
 
     /** Runs one command line; returns the exit status of the package format's table. */
     public int execute(String[] args, Terminal terminal) {
-        Services services = new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, discovery::getService,
+        Services services = new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, repositories, publisher, discovery::getService,
                 simulators::getService, sessions::getService, journal::getService, home, terminal);
         CommandLine cli = commandLine(services, version);
         try {

@@ -9,6 +9,8 @@ import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.SigningKeys;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.repository.RepositoryPublisher;
+import dev.flashgate.core.repository.UpdateRepositories;
 import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.simulator.DemoSamples;
@@ -30,6 +32,8 @@ public record Services(
         DemoSamples demo,
         PluginInstaller plugins,
         PluginSigner pluginSigner,
+        UpdateRepositories repositories,
+        RepositoryPublisher publisher,
         Supplier<DeviceDiscovery> discovery,
         Supplier<Simulators> simulators,
         Supplier<UpdateSessions> sessions,
@@ -38,6 +42,6 @@ public record Services(
         Terminal terminal) {
 
     Services withTerminal(Terminal other) {
-        return new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, discovery, simulators, sessions, journal, home, other);
+        return new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, repositories, publisher, discovery, simulators, sessions, journal, home, other);
     }
 }

@@ -1,7 +1,12 @@
 package dev.flashgate.core.repository;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.flashgate.core.pkg.Manifest;
 
 /**
  * A package a repository signs for: its name, exact length and SHA-256, plus what the repository's
@@ -19,5 +24,27 @@ public record RepositoryTarget(String name, long length, String sha256, String v
 
     public boolean isFor(String model) {
         return models.stream().anyMatch(m -> m.equalsIgnoreCase(model));
+    }
+
+    /**
+     * What the verified manifest of the package fetched for this target says differently from the
+     * repository's listing (version, versionCode, plugin, models), if anything: a repository must not
+     * offer a package as something it is not.
+     */
+    public Optional<String> mismatch(Manifest manifest) {
+        List<String> differences = new ArrayList<>();
+        if (firmwareVersion != null && !firmwareVersion.equals(manifest.version())) {
+            differences.add("version " + manifest.version() + ", listed as " + firmwareVersion);
+        }
+        if (versionCode != 0 && versionCode != manifest.versionCode()) {
+            differences.add("versionCode " + manifest.versionCode() + ", listed as " + versionCode);
+        }
+        if (plugin != null && !plugin.equals(manifest.target().plugin())) {
+            differences.add("plugin " + manifest.target().plugin() + ", listed as " + plugin);
+        }
+        if (!models.isEmpty() && !Set.copyOf(models).equals(Set.copyOf(manifest.target().models()))) {
+            differences.add("models " + manifest.target().models() + ", listed as " + models);
+        }
+        return differences.isEmpty() ? Optional.empty() : Optional.of(name + " is " + String.join("; ", differences));
     }
 }

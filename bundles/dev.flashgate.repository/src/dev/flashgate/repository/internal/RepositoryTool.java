@@ -229,11 +229,21 @@ public final class RepositoryTool implements RepositoryPublisher {
         TrustAnchors checkedAgainst = anchors != null ? anchors : new TrustAnchors(List.of(), "no anchors");
         VerificationReport report = verifier.inspect(pkg, checkedAgainst, ProgressListener.NONE);
         if (report.verdict() instanceof Verdict.Rejected rejected) {
-            boolean onlyUnanchored = anchors == null && rejected.code() == ErrorCode.SIG_UNTRUSTED
-                    && report.manifest() != null
-                    && report.artifacts().stream().allMatch(a -> a.status() == ArtifactResult.Status.MATCH);
-            if (!onlyUnanchored) {
+            // without anchors a sound signature by anyone is enough here: the station checks it against its own
+            if (anchors != null || rejected.code() != ErrorCode.SIG_UNTRUSTED || report.manifest() == null) {
                 throw new FlashgateException(rejected.code(), pkg + ": " + rejected.detail());
+            }
+            for (ArtifactResult artifact : report.artifacts()) {
+                ErrorCode broken = switch (artifact.status()) {
+                    case MATCH -> null;
+                    case HASH_MISMATCH -> ErrorCode.HASH_MISMATCH;
+                    case SIZE_MISMATCH -> ErrorCode.SIZE_MISMATCH;
+                    case MISSING -> ErrorCode.PKG_MISSING_ENTRY;
+                    case NOT_CHECKED -> rejected.code();
+                };
+                if (broken != null) {
+                    throw new FlashgateException(broken, pkg + ": " + artifact.artifact().path());
+                }
             }
         }
         Manifest manifest = report.manifest();

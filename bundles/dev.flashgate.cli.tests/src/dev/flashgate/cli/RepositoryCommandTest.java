@@ -1,0 +1,69 @@
+package dev.flashgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.FrameworkUtil;
+
+import dev.flashgate.simulator.DemoSamples;
+
+/** {@code flashgate repo ...} builds a repository that {@code flashgate remote ...} follows, from a folder URL. */
+class RepositoryCommandTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aVendorPublishesAndAStationFetchesAndVerifies() throws Exception {
+        CliHarness cli = new CliHarness(home);
+        DemoSamples.Samples samples = CliHarness.service(FrameworkUtil.getBundle(RepositoryCommandTest.class).getBundleContext(),
+                DemoSamples.class).ensure(home.resolve("demo"));
+        Path repo = home.resolve("repo");
+        Path keys = home.resolve("keys");
+        assertEquals(0, cli.run("repo", "init", repo, "--keys", keys, "--threshold", "root=2").status());
+        CliHarness.Result refused = cli.run("repo", "add", repo, samples.tamperedPackage(), "--keys", keys);
+        assertEquals(5, refused.status(), refused.all());
+        CliHarness.Result added = cli.run("repo", "add", repo, samples.hotspotPackage(), samples.modemPackage(), "--keys", keys,
+                "--trust", samples.ca());
+        assertEquals(0, added.status(), added.all());
+        assertTrue(added.out().contains("for HS920S"), added.out());
+
+        String name = "vendor-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0xFFFFFF);
+        try {
+            CliHarness.Result add = cli.run("remote", "add", name, repo.toUri(), "--root", repo.resolve("metadata/1.root.json"));
+            assertEquals(0, add.status(), add.all());
+            assertTrue(add.out().contains("2 package(s)"), add.out());
+            CliHarness.Result targets = cli.run("remote", "targets", name, "--model", "MF833S");
+            assertEquals(1, targets.out().lines().count(), targets.out());
+            String target = samples.modemPackage().getFileName().toString();
+            assertTrue(targets.out().startsWith(target), targets.out());
+
+            CliHarness.Result untrusted = cli.run("remote", "fetch", name, target);
+            assertEquals(4, untrusted.status(), "fetched, but the package itself is checked too: " + untrusted.all());
+            Path out = Files.createDirectories(home.resolve("out"));
+            CliHarness.Result fetched = cli.run("remote", "fetch", name, target, "-o", out, "--trust", samples.ca());
+            assertEquals(0, fetched.status(), fetched.all());
+            assertEquals(Files.size(samples.modemPackage()), Files.size(out.resolve(target)));
+
+            assertEquals(0, cli.run("repo", "rotate", repo, "--keys", keys, "--role", "snapshot").status());
+            CliHarness.Result update = cli.run("remote", "update", name);
+            assertEquals(0, update.status(), update.all());
+            assertTrue(update.out().contains("root v2"), update.out());
+
+            assertEquals(0, cli.run("repo", "sign", repo, "--keys", keys, "--role", "timestamp", "--valid-for", "PT1S").status());
+            Thread.sleep(1100);
+            CliHarness.Result expired = cli.run("remote", "update", name);
+            assertEquals(12, expired.status(), expired.all());
+            assertTrue(expired.err().contains("REPO_EXPIRED"), expired.err());
+        } finally {
+            cli.run("remote", "remove", name);
+        }
+        assertEquals(12, cli.run("remote", "targets", name).status());
+    }
+}
