@@ -34,6 +34,12 @@ public final class Topics {
     public static final String PLUGIN_REFUSED = PREFIX + "plugin/REFUSED";
     public static final String PLUGIN_ALL = PREFIX + "plugin/*";
 
+    /** A device's entry on the station-mode board changed: {@link #KEY_DEVICE}, {@link #KEY_STATE} (the stage). */
+    public static final String STATION_CHANGED = PREFIX + "station/CHANGED";
+    /** A line of station mode's log (repository updates, sessions started and ended): {@link #KEY_MESSAGE}. */
+    public static final String STATION_LOG = PREFIX + "station/LOG";
+    public static final String STATION_ALL = PREFIX + "station/*";
+
     public static final String KEY_SESSION = "session";
     public static final String KEY_STATE = "state";
     public static final String KEY_DONE = "done";
