@@ -19,6 +19,7 @@ import dev.flashgate.core.repository.RepositoryPublisher;
 import dev.flashgate.core.repository.UpdateRepositories;
 import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionJournal;
+import dev.flashgate.station.StationMode;
 import dev.flashgate.simulator.DemoSamples;
 import dev.flashgate.simulator.Simulators;
 import dev.flashgate.upgrade.PluginInstaller;
@@ -43,11 +44,12 @@ final class CliHarness {
         Simulators simulators = service(context, Simulators.class);
         UpdateSessions sessions = service(context, UpdateSessions.class);
         SessionJournal journal = service(context, SessionJournal.class);
+        StationMode station = service(context, StationMode.class);
         this.template = new Services(service(context, PackageVerifier.class), service(context, TrustStore.class).inFolder(home.resolve("trust")),
                 service(context, PackageBuilder.class), service(context, PackageSigner.class), service(context, SigningKeys.class),
                 service(context, DemoSamples.class), service(context, PluginInstaller.class), service(context, PluginSigner.class),
                 service(context, UpdateRepositories.class), service(context, RepositoryPublisher.class),
-                () -> discovery, () -> simulators, () -> sessions, () -> journal, home, null);
+                () -> discovery, () -> simulators, () -> sessions, () -> journal, () -> station, home, null);
     }
 
     static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {

@@ -43,7 +43,7 @@ class CommandLineTest {
         List<Bundle> ours = java.util.Arrays.stream(context.getBundles())
                 .filter(b -> b.getSymbolicName().startsWith("dev.flashgate.") && !b.getSymbolicName().endsWith(".tests"))
                 .toList();
-        assertEquals(10, ours.size(), ours.toString());
+        assertEquals(11, ours.size(), ours.toString());
         int components = 0;
         for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(ours.toArray(Bundle[]::new))) {
             components++;
@@ -53,7 +53,7 @@ class CommandLineTest {
             }
             assertFalse(scr.getComponentConfigurationDTOs(d).isEmpty(), d.name + " has no configuration");
         }
-        assertEquals(21, components);
+        assertEquals(22, components);
         CliHarness.service(context, FlashgateCommands.class);
     }
 

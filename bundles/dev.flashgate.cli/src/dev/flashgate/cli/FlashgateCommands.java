@@ -21,6 +21,7 @@ import dev.flashgate.core.repository.RepositoryPublisher;
 import dev.flashgate.core.repository.UpdateRepositories;
 import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionJournal;
+import dev.flashgate.station.StationMode;
 import dev.flashgate.simulator.DemoSamples;
 import dev.flashgate.simulator.Simulators;
 import dev.flashgate.upgrade.PluginInstaller;
@@ -45,6 +46,7 @@ public final class FlashgateCommands {
     private final ComponentServiceObjects<Simulators> simulators;
     private final ComponentServiceObjects<UpdateSessions> sessions;
     private final ComponentServiceObjects<SessionJournal> journal;
+    private final ComponentServiceObjects<StationMode> station;
     private final Path home;
     private final String version;
 
@@ -56,7 +58,8 @@ public final class FlashgateCommands {
             @Reference ComponentServiceObjects<DeviceDiscovery> discovery,
             @Reference ComponentServiceObjects<Simulators> simulators,
             @Reference ComponentServiceObjects<UpdateSessions> sessions,
-            @Reference ComponentServiceObjects<SessionJournal> journal, BundleContext context) {
+            @Reference ComponentServiceObjects<SessionJournal> journal,
+            @Reference ComponentServiceObjects<StationMode> station, BundleContext context) {
         this.verifier = verifier;
         this.trustStore = trustStore;
         this.builder = builder;
@@ -71,6 +74,7 @@ public final class FlashgateCommands {
         this.simulators = simulators;
         this.sessions = sessions;
         this.journal = journal;
+        this.station = station;
         this.home = FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY));
         this.version = context.getBundle().getVersion().toString();
     }
@@ -78,7 +82,7 @@ public final class FlashgateCommands {
     /** Runs one command line; returns the exit status of the package format's table. */
     public int execute(String[] args, Terminal terminal) {
         Services services = new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, repositories, publisher, discovery::getService,
-                simulators::getService, sessions::getService, journal::getService, home, terminal);
+                simulators::getService, sessions::getService, journal::getService, station::getService, home, terminal);
         CommandLine cli = commandLine(services, version);
         try {
             return cli.execute(args);

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         description = "Verifies firmware update packages and updates cellular terminals safely.",
         subcommands = {VerifyCommand.class, InspectCommand.class, PackCommand.class, SignCommand.class,
             KeygenCommand.class, TrustCommand.class, DevicesCommand.class, FlashCommand.class, HistoryCommand.class,
-            PluginsCommand.class, RepoCommand.class, RemoteCommand.class, SimulateCommand.class, DemoCommand.class},
+            PluginsCommand.class, RepoCommand.class, RemoteCommand.class, StationCommand.class, SimulateCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:verified / done", "1:internal error (a bug: report it)", "2:usage: bad arguments or unreadable file",

@@ -13,6 +13,7 @@ import dev.flashgate.core.repository.RepositoryPublisher;
 import dev.flashgate.core.repository.UpdateRepositories;
 import dev.flashgate.core.plugin.PluginSigner;
 import dev.flashgate.core.session.SessionJournal;
+import dev.flashgate.station.StationMode;
 import dev.flashgate.simulator.DemoSamples;
 import dev.flashgate.simulator.Simulators;
 import dev.flashgate.upgrade.PluginInstaller;
@@ -38,10 +39,11 @@ public record Services(
         Supplier<Simulators> simulators,
         Supplier<UpdateSessions> sessions,
         Supplier<SessionJournal> journal,
+        Supplier<StationMode> station,
         Path home,
         Terminal terminal) {
 
     Services withTerminal(Terminal other) {
-        return new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, repositories, publisher, discovery, simulators, sessions, journal, home, other);
+        return new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, repositories, publisher, discovery, simulators, sessions, journal, station, home, other);
     }
 }
