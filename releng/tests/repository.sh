@@ -32,14 +32,14 @@ hotspot_package() { # version code -> package file
         --key "$work/signer.key" --cert "$work/signer.pem" >/dev/null
 }
 
-serve() { # folder -> URL on stdout; the server runs in the background
-    fg repo serve "$1" --port 0 >"$home/serve.out" 2>&1 &
+serve() { # folder -> sets $url; the server runs in the background (the launcher execs the JVM, so $! is its pid)
+    ./flashgate repo serve "$1" --port 0 >"$home/serve.out" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
         grep -q "serving" "$home/serve.out" && break
         sleep 0.1
     done
-    grep -o 'http://[^ ]*' "$home/serve.out"
+    url=$(grep -o 'http://[^ ]*' "$home/serve.out")
 }
 
 case_start "aStationFollowsASignedRepositoryAndRefusesAReplayedOldCopy"
@@ -54,7 +54,7 @@ else
     cp -r "$work/repo" "$work/old-copy"
     fg repo add "$work/repo" "$work/hs920s-FG_HS920S_R06.fgp" --keys "$work/keys" >/dev/null
     fg repo rotate "$work/repo" --keys "$work/keys" --role timestamp >/dev/null
-    url=$(serve "$work/repo")
+    serve "$work/repo"
     fg trust add "$work/ca.pem" >/dev/null
     if [ -z "$url" ] || ! fg remote add vendor "$url" --root "$work/repo/metadata/1.root.json" >"$home/remote.out" 2>&1 \
         || ! grep -q "root v2, targets v3" "$home/remote.out" || ! grep -q "2 package(s)" "$home/remote.out"; then
@@ -64,7 +64,7 @@ else
         case_fail "fetching a package failed: $(cat "$home/fetch.out")"
     else
         cleanup
-        url=$(serve "$work/old-copy")
+        serve "$work/old-copy"
         fg remote remove vendor >/dev/null
         fg remote add vendor "$url" --root "$work/repo/metadata/1.root.json" --no-update >/dev/null
         fg remote import vendor "$work/repo" >/dev/null # what the station trusted before: the new state
@@ -82,9 +82,9 @@ fi
 cleanup
 
 case_start "stationModeUpdatesThePluggedInDevicesThePolicyNames"
-fg simulate --model HS920S --count 2 --serial STA >"$home/sim.out" 2>&1 &
+./flashgate simulate --model HS920S --count 2 --serial STA >"$home/sim.out" 2>&1 &
 pids+=($!)
-fg simulate --model ME360S --serial STB >"$home/sim2.out" 2>&1 &
+./flashgate simulate --model ME360S --serial STB >"$home/sim2.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do
     [ "$(grep -c IMEI "$home/sim.out")" -ge 2 ] && grep -q IMEI "$home/sim2.out" && break

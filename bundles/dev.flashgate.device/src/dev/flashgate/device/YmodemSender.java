@@ -207,15 +207,24 @@ public final class YmodemSender {
         }
     }
 
-    /** CRC-16/XMODEM: polynomial 0x1021, initial value 0, no reflection. */
+    /** CRC-16/XMODEM: polynomial 0x1021, initial value 0, no reflection; a byte at a time from a table. */
     public static int crc16(byte[] data, int offset, int length) {
         int crc = 0;
         for (int i = offset; i < offset + length; i++) {
-            crc ^= (data[i] & 0xFF) << 8;
+            crc = (crc << 8) ^ CRC_TABLE[((crc >>> 8) ^ data[i]) & 0xFF];
+        }
+        return crc & 0xFFFF;
+    }
+
+    private static final int[] CRC_TABLE = new int[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            int crc = b << 8;
             for (int bit = 0; bit < 8; bit++) {
                 crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
             }
+            CRC_TABLE[b] = crc & 0xFFFF;
         }
-        return crc & 0xFFFF;
     }
 }

@@ -51,6 +51,15 @@ class YmodemSenderTest {
         simulators = s.waitForService(10_000);
     }
 
+    @Test
+    void crc16IsXmodemsCrc() {
+        byte[] check = "123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        org.junit.jupiter.api.Assertions.assertEquals(0x31C3, YmodemSender.crc16(check, 0, check.length)); // the catalogued check value
+        byte[] framed = ("xx" + "123456789" + "yy").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        org.junit.jupiter.api.Assertions.assertEquals(0x31C3, YmodemSender.crc16(framed, 2, 9));
+        org.junit.jupiter.api.Assertions.assertEquals(0, YmodemSender.crc16(framed, 0, 0));
+    }
+
     private static byte[] data(int size) {
         byte[] d = new byte[size];
         new Random(size).nextBytes(d);
