@@ -29,7 +29,9 @@ class RepositoryCommandTest {
         assertEquals(0, cli.run("repo", "init", repo, "--keys", keys, "--threshold", "root=2").status());
         CliHarness.Result refused = cli.run("repo", "add", repo, samples.tamperedPackage(), "--keys", keys);
         assertEquals(5, refused.status(), refused.all());
-        CliHarness.Result added = cli.run("repo", "add", repo, samples.hotspotPackage(), samples.modemPackage(), "--keys", keys,
+        Path folder = java.nio.file.Files.createDirectories(home.resolve("release"));
+        java.nio.file.Files.copy(samples.hotspotPackage(), folder.resolve(samples.hotspotPackage().getFileName()));
+        CliHarness.Result added = cli.run("repo", "add", repo, folder, samples.modemPackage(), "--keys", keys,
                 "--trust", samples.ca());
         assertEquals(0, added.status(), added.all());
         assertTrue(added.out().contains("for HS920S"), added.out());

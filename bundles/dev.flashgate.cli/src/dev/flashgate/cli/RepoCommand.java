@@ -1,7 +1,9 @@
 package dev.flashgate.cli;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
@@ -84,7 +87,7 @@ final class RepoCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "DIR")
         Path repository;
 
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "PKG")
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "PKG|DIR", description = "Packages, or folders of .fgp packages.")
         List<Path> packages = new ArrayList<>();
 
         @Option(names = "--keys", required = true, paramLabel = "DIR")
@@ -102,7 +105,7 @@ final class RepoCommand implements Runnable {
 
         @Override
         public Integer call() throws FlashgateException {
-            List<RepositoryTarget> added = services.publisher().add(repository, keys, packages,
+            List<RepositoryTarget> added = services.publisher().add(repository, keys, expand(packages),
                     trust.isEmpty() ? null : services.trustStore().load(trust));
             for (RepositoryTarget target : added) {
                 services.terminal().out().printf("added %s (%s %s for %s, %d bytes)%n", target.name(), target.vendor(),
@@ -110,6 +113,28 @@ final class RepoCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    /** Folders stand for the .fgp packages in them, in name order. */
+    static List<Path> expand(List<Path> sources) throws FlashgateException {
+        List<Path> packages = new ArrayList<>();
+        for (Path source : sources) {
+            if (!Files.isDirectory(source)) {
+                packages.add(source);
+                continue;
+            }
+            try (Stream<Path> files = Files.list(source)) {
+                List<Path> found = files.filter(f -> f.getFileName().toString().endsWith(".fgp") && Files.isRegularFile(f))
+                        .sorted().toList();
+                if (found.isEmpty()) {
+                    throw new FlashgateException(ErrorCode.USAGE, source + " holds no .fgp package");
+                }
+                packages.addAll(found);
+            } catch (IOException e) {
+                throw new FlashgateException(ErrorCode.USAGE, "cannot list " + source + ": " + e.getMessage(), e);
+            }
+        }
+        return packages;
     }
 
     @Command(name = "sign", mixinStandardHelpOptions = true,

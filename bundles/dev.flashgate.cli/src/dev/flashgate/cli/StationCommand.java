@@ -19,6 +19,7 @@ import dev.flashgate.core.FlashgateException;
 import dev.flashgate.station.BoardEntry;
 import dev.flashgate.station.StationPolicy;
 import dev.flashgate.station.StationRun;
+import dev.flashgate.upgrade.UpdateSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,10 +60,16 @@ final class StationCommand implements Callable<Integer> {
         }
         Terminal t = services.terminal();
         CountDownLatch interrupted = new CountDownLatch(1);
-        Thread hook = new Thread(interrupted::countDown, "flashgate-station-stop");
+        StationRun run = services.station().get().start(policy);
+        // Ctrl-C: start nothing new and cancel what runs, so every device is left in a stated condition
+        Thread hook = new Thread(() -> {
+            interrupted.countDown();
+            run.close();
+            cancelRunning(run);
+        }, "flashgate-station-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         Map<String, String> shown = new HashMap<>();
-        try (StationRun run = services.station().get().start(policy)) {
+        try (run) {
             t.out().printf("station mode: %d rule(s), %d at once%s%n", policy.rules().size(), policy.parallel(),
                     untilIdle == null ? "; Ctrl-C stops" : "");
             t.flush();
@@ -82,6 +89,20 @@ final class StationCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // shutting down
+            }
+        }
+    }
+
+    private void cancelRunning(StationRun run) {
+        List<String> ids = run.board().stream().map(BoardEntry::sessionId).filter(id -> id != null).toList();
+        List<UpdateSession> running = services.sessions().get().sessions().stream().filter(s -> ids.contains(s.id())).toList();
+        running.forEach(UpdateSession::cancel);
+        for (UpdateSession session : running) {
+            try {
+                session.await(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

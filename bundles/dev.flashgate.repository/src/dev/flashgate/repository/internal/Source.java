@@ -59,7 +59,7 @@ interface Source {
             HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
             connection.setConnectTimeout((int) stallTimeout.toMillis());
             connection.setReadTimeout((int) stallTimeout.toMillis());
-            connection.setInstanceFollowRedirects(false);
+            connection.setInstanceFollowRedirects(true); // a CDN may redirect: what arrives is checked against signed metadata anyway
             connection.setUseCaches(false);
             connection.setRequestProperty("User-Agent", "Flashgate");
             int status = connection.getResponseCode();
