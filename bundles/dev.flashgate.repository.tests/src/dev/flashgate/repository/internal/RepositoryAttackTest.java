@@ -93,6 +93,23 @@ class RepositoryAttackTest {
     }
 
     @Test
+    void aRootUnderAnotherVersionsNameOrExpiredIsRefused() throws Exception {
+        vendor.tool.sign(vendor.repo, vendor.keys, Set.of(Role.ROOT), false, null);
+        vendor.tool.sign(vendor.repo, vendor.keys, Set.of(Role.ROOT), false, null);
+        mirror.swap("metadata/2.root.json", Files.readAllBytes(vendor.repo.resolve("metadata/3.root.json")));
+        assertEquals(ErrorCode.REPO_ROLLBACK, code(() -> station.update("vendor")), "a root must hold the version its name says");
+        assertEquals(1, station.status("vendor").rootVersion());
+
+        RepositoryFixture other = new RepositoryFixture(dir.resolve("other"), Map.of());
+        other.toolAgo(Duration.ofDays(400)).sign(other.repo, other.keys, Set.of(Role.ROOT), false, null);
+        StationRepositories late = new StationRepositories(dir.resolve("late"), RepositoryFixture.FAST, java.time.Clock.systemUTC());
+        try (Mirror otherMirror = new Mirror(other.repo)) {
+            late.add("other", otherMirror.uri(), other.repo.resolve("metadata/1.root.json"));
+            assertEquals(ErrorCode.REPO_EXPIRED, code(() -> late.update("other")), "the newest root expired");
+        }
+    }
+
+    @Test
     void metadataSignedByAnUnknownKeyOrEditedIsRefused() throws Exception {
         RepositoryFixture intruder = new RepositoryFixture(dir.resolve("intruder"), Map.of());
         mirror.swap("metadata/timestamp.json", Files.readAllBytes(intruder.repo.resolve("metadata/timestamp.json")));

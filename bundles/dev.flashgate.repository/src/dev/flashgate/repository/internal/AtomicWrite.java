@@ -15,11 +15,23 @@ final class AtomicWrite {
     }
 
     static void write(Path file, byte[] content) throws FlashgateException {
+        replace(file, temp -> Files.write(temp, content));
+    }
+
+    static void copy(Path source, Path file) throws FlashgateException {
+        replace(file, temp -> Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    private interface Filler {
+        void fill(Path temp) throws IOException;
+    }
+
+    private static void replace(Path file, Filler filler) throws FlashgateException {
         Path temp = null;
         try {
             Files.createDirectories(file.getParent());
             temp = Files.createTempFile(file.getParent(), ".write-", ".tmp");
-            Files.write(temp, content);
+            filler.fill(temp);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
         } catch (IOException e) {

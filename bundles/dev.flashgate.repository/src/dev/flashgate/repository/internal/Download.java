@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
@@ -54,14 +52,14 @@ final class Download {
         try {
             Files.createDirectories(destination.getParent());
             partial = Files.createTempFile(destination.getParent(), ".download-", ".part");
-            MessageDigest digest = sha256();
+            MessageDigest digest = Sha256.digest();
             try (OutputStream out = Files.newOutputStream(partial)) {
                 copy(path, length, true, out, digest, progress);
             } catch (FileNotFoundException e) {
                 throw new FlashgateException(ErrorCode.REPO_INCONSISTENT,
                         source.describe() + " lists " + path + " in its signed targets but does not have it");
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
+            String actual = Sha256.hex(digest);
             if (!actual.equals(sha256)) {
                 throw new FlashgateException(ErrorCode.REPO_TARGET_MISMATCH,
                         path + " has SHA-256 " + actual + ", the repository signed for " + sha256);
@@ -149,11 +147,4 @@ final class Download {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

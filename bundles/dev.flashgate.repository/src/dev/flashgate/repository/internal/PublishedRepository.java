@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 
@@ -68,7 +65,7 @@ final class PublishedRepository {
             throws FlashgateException {
         byte[] file = Signed.write(snapshot.toJson(), earlier, signers);
         AtomicWrite.write(metadata(snapshot.version() + ".snapshot.json"), file);
-        return new MetaFile(snapshot.version(), file.length, sha256(file));
+        return new MetaFile(snapshot.version(), file.length, Sha256.of(file));
     }
 
     void writeTimestamp(TimestampMetadata timestamp, List<Signed.Signature> earlier, List<SigningKey> signers)
@@ -79,14 +76,6 @@ final class PublishedRepository {
     /** Where a package with this hash and name lives in the folder. */
     Path target(String sha256, String name) {
         return top.resolve("targets").resolve(sha256 + "." + name);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Path metadata(String name) {
@@ -102,5 +91,4 @@ final class PublishedRepository {
             throw new FlashgateException(ErrorCode.HOST_IO, "cannot read " + file + ": " + e.getMessage(), e);
         }
     }
-
 }

@@ -1,22 +1,15 @@
 package dev.flashgate.repository.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -248,42 +241,16 @@ public final class RepositoryTool implements RepositoryPublisher {
         }
         Manifest manifest = report.manifest();
         try {
-            return new RepositoryTarget(name, Files.size(pkg), sha256(pkg), manifest.vendor(), manifest.version(),
+            return new RepositoryTarget(name, Files.size(pkg), Sha256.of(pkg), manifest.vendor(), manifest.version(),
                     manifest.versionCode(), manifest.target().plugin(), manifest.target().models());
         } catch (IOException e) {
             throw new FlashgateException(ErrorCode.USAGE, "cannot read " + pkg + ": " + e.getMessage(), e);
         }
     }
 
-    private static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-                in.transferTo(OutputStream.nullOutputStream());
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void copy(Path pkg, Path stored) throws FlashgateException {
-        if (Files.exists(stored)) {
-            return; // named by its hash: the same bytes are already there
-        }
-        Path temp = null;
-        try {
-            Files.createDirectories(stored.getParent());
-            temp = Files.createTempFile(stored.getParent(), ".add-", ".tmp");
-            Files.copy(pkg, temp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(temp, stored, StandardCopyOption.ATOMIC_MOVE);
-            temp = null;
-        } catch (IOException e) {
-            throw new FlashgateException(ErrorCode.HOST_IO, "cannot copy " + pkg + " to " + stored + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                temp.toFile().delete();
-            }
+        if (!Files.exists(stored)) { // named by its hash: if it is there, the same bytes are
+            AtomicWrite.copy(pkg, stored);
         }
     }
 

@@ -1,11 +1,8 @@
 package dev.flashgate.repository.internal;
 
 import java.io.FileNotFoundException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 
 import dev.flashgate.core.ErrorCode;
@@ -219,13 +216,8 @@ final class TufClient {
         if (meta.sha256() == null) {
             return;
         }
-        try {
-            String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
-            if (!actual.equals(meta.sha256())) {
-                throw inconsistent(role.id() + " version " + meta.version() + " does not have the SHA-256 signed for it");
-            }
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        if (!Sha256.of(file).equals(meta.sha256())) {
+            throw inconsistent(role.id() + " version " + meta.version() + " does not have the SHA-256 signed for it");
         }
     }
 

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
@@ -86,10 +84,6 @@ record TufKey(String id, String type, String scheme, PublicKey key, ObjectNode j
     }
 
     private static String idOf(ObjectNode json) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(Canonical.bytes(json)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(Canonical.bytes(json));
     }
 }
