@@ -1,5 +1,6 @@
 package dev.flashgate.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -73,8 +74,13 @@ final class StationCommand implements Callable<Integer> {
             t.out().printf("station mode: %d rule(s), %d at once%s%n", policy.rules().size(), policy.parallel(),
                     untilIdle == null ? "; Ctrl-C stops" : "");
             t.flush();
+            LiveBoard live = t.interactive() ? new LiveBoard(t.err()) : null;
             while (true) {
-                print(run.board(), shown, t);
+                if (live != null) {
+                    live.draw(run.board());
+                } else {
+                    print(run.board(), shown, t);
+                }
                 if (untilIdle != null && run.awaitIdle(Duration.ofSeconds(untilIdle), Duration.ofMillis(250))) {
                     break;
                 }
@@ -82,7 +88,11 @@ final class StationCommand implements Callable<Integer> {
                     break;
                 }
             }
-            print(run.board(), shown, t);
+            if (live != null) {
+                live.draw(run.board());
+            } else {
+                print(run.board(), shown, t);
+            }
             return summary(run.board(), t);
         } finally {
             try {
@@ -119,6 +129,34 @@ final class StationCommand implements Callable<Integer> {
                     e.stage(), describe(e));
         }
         t.flush();
+    }
+
+    /** On a terminal: the whole board redrawn in place, one line per port, progress included. */
+    private static final class LiveBoard {
+        private final PrintWriter err;
+        private int drawn;
+
+        LiveBoard(PrintWriter err) {
+            this.err = err;
+        }
+
+        void draw(List<BoardEntry> board) {
+            StringBuilder s = new StringBuilder();
+            if (drawn > 0) {
+                s.append("\033[").append(drawn).append('F'); // back to the board's first line
+            }
+            s.append(String.format("%-24s %-8s %-16s %-18s %-11s %5s  %s\033[K%n", "PORT", "MODEL", "IMEI", "REVISION", "STAGE", "", "PACKAGE / OUTCOME"));
+            for (BoardEntry e : board) {
+                String line = String.format("%-24s %-8s %-16s %-18s %-11s %5s  %s", e.port() == null ? "-" : e.port(),
+                        e.model() == null ? "?" : e.model(), e.imei() == null ? "-" : e.imei(),
+                        e.revision() == null ? "" : e.revision(), e.stage(),
+                        e.stage() == BoardEntry.Stage.UPDATING ? Math.round(e.fraction() * 100) + "%" : "", describe(e));
+                s.append(line.length() > 160 ? line.substring(0, 159) + "~" : line).append("\033[K").append(System.lineSeparator());
+            }
+            drawn = board.size() + 1;
+            err.print(s);
+            err.flush();
+        }
     }
 
     private static String describe(BoardEntry e) {
