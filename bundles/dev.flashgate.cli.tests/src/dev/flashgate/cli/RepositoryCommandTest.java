@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.FrameworkUtil;
 
 import dev.flashgate.simulator.DemoSamples;
+import dev.flashgate.simulator.SimulatedDevice;
 
 /** {@code flashgate repo ...} builds a repository that {@code flashgate remote ...} follows, from a folder URL. */
 class RepositoryCommandTest {
@@ -52,6 +53,17 @@ class RepositoryCommandTest {
             CliHarness.Result fetched = cli.run("remote", "fetch", name, target, "-o", out, "--trust", samples.ca());
             assertEquals(0, fetched.status(), fetched.all());
             assertEquals(Files.size(samples.modemPackage()), Files.size(out.resolve(target)));
+
+            // initiation method 2 for one device: its package comes from the repository
+            try (SimulatedDevice hotspot = cli.simulators().start("HS920S", "FROMREPO" + System.nanoTime() % 100000)) {
+                CliHarness.Result none = cli.run("flash", "--from", name, "--target", target, "--port", hotspot.hostPorts().get(0),
+                        "--trust", samples.ca());
+                assertEquals(12, none.status(), "the modem's package is not for a hotspot: " + none.all());
+                CliHarness.Result flashed = cli.run("flash", "--from", name, "--port", hotspot.hostPorts().get(0), "--trust", samples.ca());
+                assertEquals(0, flashed.status(), flashed.all());
+                assertEquals("FG_HS920S_A02", hotspot.revision());
+            }
+            assertEquals(2, cli.run("flash", "--from", name, samples.hotspotPackage()).status(), "a file or a repository, not both");
 
             assertEquals(0, cli.run("repo", "rotate", repo, "--keys", keys, "--role", "snapshot").status());
             CliHarness.Result update = cli.run("remote", "update", name);

@@ -14,6 +14,10 @@ import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.Device;
 import dev.flashgate.core.device.DeviceDiscovery;
+import dev.flashgate.core.pkg.ProgressListener;
+import dev.flashgate.core.pkg.TrustAnchors;
+import dev.flashgate.core.pkg.VerificationReport;
+import dev.flashgate.core.repository.RepositoryTarget;
 import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.upgrade.SessionOptions;
@@ -32,8 +36,15 @@ import picocli.CommandLine.Parameters;
                 + "activate, re-identify.")
 final class FlashCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "PKG", description = "The .fgp update package.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PKG", description = "The .fgp update package (or use --from).")
     Path pkg;
+
+    @Option(names = "--from", paramLabel = "REPOSITORY",
+            description = "Take each device's package from this repository (see 'remote'): the newest for its model, or --target.")
+    String repository;
+
+    @Option(names = "--target", paramLabel = "NAME", description = "With --from: this package of the repository.")
+    String target;
 
     @Option(names = "--device", paramLabel = "IMEI",
             description = "A device to update, by IMEI (repeatable: several devices are updated at once, each in its own session).")
@@ -65,7 +76,10 @@ final class FlashCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(pkg) || !Files.isReadable(pkg)) {
+        if ((pkg == null) == (repository == null) || (target != null && repository == null)) {
+            throw new FlashgateException(ErrorCode.USAGE, "name a package file, or a repository with --from (and maybe --target)");
+        }
+        if (pkg != null && (!Files.isRegularFile(pkg) || !Files.isReadable(pkg))) {
             throw new FlashgateException(ErrorCode.USAGE, "cannot read " + pkg + ": not a readable file");
         }
         if (stallSeconds < 1 || retries < 0) {
@@ -75,9 +89,10 @@ final class FlashCommand implements Callable<Integer> {
         UpdateSessions engine = services.sessions().get();
         SessionOptions options = SessionOptions.DEFAULTS.withStallTimeout(Duration.ofSeconds(stallSeconds)).withRetries(retries);
         List<UpdateSession> sessions = new ArrayList<>();
+        TrustAnchors anchors = trust.anchors(services.trustStore());
         for (Device device : devices) {
-            sessions.add(engine.start(new SessionRequest(pkg.toAbsolutePath(), device.id(), trust.anchors(services.trustStore()),
-                    allowDowngrade, options)));
+            Path file = pkg != null ? pkg.toAbsolutePath() : fromRepository(device, anchors);
+            sessions.add(engine.start(new SessionRequest(file, device.id(), anchors, allowDowngrade, options)));
         }
         Thread cancelOnInterrupt = new Thread(() -> {
             sessions.forEach(UpdateSession::cancel);
@@ -104,6 +119,32 @@ final class FlashCommand implements Callable<Integer> {
                 // shutting down: the hook runs
             }
         }
+    }
+
+    /**
+     * The device's package from the repository, fetched (length and hash as signed) and checked to be
+     * what the repository listed; the session verifies it in full again, as any package.
+     */
+    private Path fromRepository(Device device, TrustAnchors anchors) throws FlashgateException {
+        String model = device.identity() == null ? null : device.identity().model();
+        if (model == null) {
+            throw new FlashgateException(ErrorCode.INCOMPATIBLE_MODEL, device.id() + " has not said its model; name a package file");
+        }
+        RepositoryTarget chosen = RepositoryTarget.choose(services.repositories().targets(repository), model, target)
+                .orElseThrow(() -> new FlashgateException(ErrorCode.REPO_TARGET_UNKNOWN,
+                        repository + " offers " + (target == null ? "no package" : "no " + target) + " for " + model));
+        ProgressListener bar = ProgressBar.forSize(services.terminal(), chosen.length(), "download");
+        Path file = services.repositories().fetch(repository, chosen.name(), bar);
+        ProgressBar.finish(bar);
+        VerificationReport report = services.verifier().verify(file, anchors, ProgressListener.NONE);
+        if (report.verified()) {
+            Optional<String> mismatch = chosen.mismatch(report.manifest());
+            if (mismatch.isPresent()) {
+                throw new FlashgateException(ErrorCode.REPO_TARGET_MISMATCH, mismatch.get());
+            }
+        }
+        services.terminal().err().printf("%s: %s from %s%n", device.identity().imei(), chosen.name(), repository);
+        return file;
     }
 
     /** The devices named by --device, or by --port, or the only one attached. */

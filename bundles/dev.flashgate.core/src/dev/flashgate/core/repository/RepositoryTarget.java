@@ -22,6 +22,18 @@ public record RepositoryTarget(String name, long length, String sha256, String v
         models = List.copyOf(models);
     }
 
+    /**
+     * The package for {@code model} among {@code targets}: the one named {@code name}, or with
+     * {@code name} {@code null} the newest for the model (highest versionCode, then name).
+     */
+    public static Optional<RepositoryTarget> choose(List<RepositoryTarget> targets, String model, String name) {
+        if (name != null) {
+            return targets.stream().filter(t -> t.name().equals(name) && t.isFor(model)).findFirst();
+        }
+        return targets.stream().filter(t -> t.isFor(model))
+                .max(java.util.Comparator.comparingLong(RepositoryTarget::versionCode).thenComparing(RepositoryTarget::name));
+    }
+
     public boolean isFor(String model) {
         return models.stream().anyMatch(m -> m.equalsIgnoreCase(model));
     }

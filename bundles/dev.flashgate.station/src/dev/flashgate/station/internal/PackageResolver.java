@@ -1,7 +1,6 @@
 package dev.flashgate.station.internal;
 
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,19 +87,9 @@ final class PackageResolver {
     }
 
     static RepositoryTarget choose(List<RepositoryTarget> targets, StationPolicy.Rule rule, String model) throws FlashgateException {
-        if (rule.target() != null) {
-            RepositoryTarget named = targets.stream().filter(t -> t.name().equals(rule.target())).findFirst()
-                    .orElseThrow(() -> new FlashgateException(ErrorCode.REPO_TARGET_UNKNOWN,
-                            rule.repository() + " lists no package named " + rule.target()));
-            if (!named.isFor(model)) {
-                throw new FlashgateException(ErrorCode.INCOMPATIBLE_MODEL, rule.target() + " is for " + named.models() + ", not " + model);
-            }
-            return named;
-        }
-        return targets.stream().filter(t -> t.isFor(model))
-                .max(Comparator.comparingLong(RepositoryTarget::versionCode).thenComparing(RepositoryTarget::name))
-                .orElseThrow(() -> new FlashgateException(ErrorCode.REPO_TARGET_UNKNOWN,
-                        rule.repository() + " offers no package for " + model));
+        return RepositoryTarget.choose(targets, model, rule.target()).orElseThrow(() -> new FlashgateException(
+                ErrorCode.REPO_TARGET_UNKNOWN, rule.repository() + " offers " + (rule.target() == null ? "no package" : "no "
+                        + rule.target()) + " for " + model));
     }
 
     private Manifest verify(Path file) throws FlashgateException {
