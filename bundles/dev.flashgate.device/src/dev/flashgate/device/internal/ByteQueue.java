@@ -98,6 +98,12 @@ public final class ByteQueue {
     }
 
     public void write(byte[] data, int offset, int length, String name) throws FlashgateException {
+        write(java.nio.ByteBuffer.wrap(data, offset, length), name);
+    }
+
+    /** Appends what {@code data} has remaining (copied once, straight into the ring); waits while the queue is full. */
+    public void write(java.nio.ByteBuffer data, String name) throws FlashgateException {
+        int length = data.remaining();
         lock.lock();
         try {
             int written = 0;
@@ -114,8 +120,8 @@ public final class ByteQueue {
                 int n = Math.min(length - written, CAPACITY - size);
                 int tail = (head + size) % CAPACITY;
                 int first = Math.min(n, CAPACITY - tail);
-                System.arraycopy(data, offset + written, ring, tail, first);
-                System.arraycopy(data, offset + written + first, ring, 0, n - first);
+                data.get(ring, tail, first);
+                data.get(ring, 0, n - first);
                 size += n;
                 written += n;
                 if (size >= wakeAt) {

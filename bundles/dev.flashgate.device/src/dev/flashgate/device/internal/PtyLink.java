@@ -38,10 +38,11 @@ final class PtyLink implements SerialLink {
     }
 
     private void pump() {
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        // direct: the kernel fills it and the queue copies from it, one copy (a heap buffer costs the JDK another)
+        ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
         try {
             while (in.read(buffer.clear()) >= 0) {
-                input.write(buffer.array(), 0, buffer.position(), name);
+                input.write(buffer.flip(), name);
             }
         } catch (IOException | FlashgateException e) {
             // the other end hung up (EIO), or this link was closed

@@ -59,11 +59,11 @@ final class Nand implements AutoCloseable {
         return PARTITIONS.stream().filter(p -> p.contains(start, count)).findFirst().orElse(null);
     }
 
+    /** Programs {@code length} bytes of {@code data} at {@code sector}; {@code data} is left inverted (it is a scratch buffer). */
     synchronized void write(long sector, byte[] data, int length) throws IOException {
-        byte[] stored = java.util.Arrays.copyOf(data, length);
-        invert(stored, 0, length);
+        invert(data, 0, length);
         file.seek(sector * SECTOR);
-        file.write(stored, 0, length);
+        file.write(data, 0, length);
     }
 
     synchronized byte[] read(long sector, int length) throws IOException {
