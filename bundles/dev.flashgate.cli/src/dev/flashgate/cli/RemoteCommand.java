@@ -47,7 +47,8 @@ final class RemoteCommand implements Runnable {
                     s.rootVersion(), s.targetsVersion(), s.snapshotVersion(), s.timestampVersion(), s.targets(), s.updated(),
                     s.expires());
         } else {
-            t.out().printf("    root v%d pinned; nothing usable yet (run 'flashgate remote update %s')%n", s.rootVersion(), s.name());
+            t.out().printf("    root v%d pinned; nothing usable now: never updated, expired or cut short (run 'flashgate remote update %s')%n",
+                    s.rootVersion(), s.name());
         }
     }
 
