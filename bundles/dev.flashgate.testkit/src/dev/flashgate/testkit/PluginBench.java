@@ -58,6 +58,7 @@ public final class PluginBench implements AutoCloseable {
 
     private final BundleContext context = FrameworkUtil.getBundle(PluginBench.class).getBundleContext();
     private final Path dir;
+    private final SigningCredentials ca;
     private final SigningCredentials vendor;
     private final SigningCredentials stranger;
     private final TrustAnchors anchors;
@@ -71,7 +72,7 @@ public final class PluginBench implements AutoCloseable {
     public PluginBench(Path dir) throws Exception {
         this.dir = dir;
         SigningKeys keys = service(SigningKeys.class);
-        SigningCredentials ca = keys.generate(new KeyRequest("CN=Contract kit CA", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), true, null));
+        ca = keys.generate(new KeyRequest("CN=Contract kit CA", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), true, null));
         vendor = keys.generate(new KeyRequest("CN=Contract kit vendor", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), false, ca));
         SigningCredentials otherCa = keys.generate(new KeyRequest("CN=Someone else", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), true, null));
         stranger = keys.generate(new KeyRequest("CN=Someone else's signer", KeyRequest.KeyType.EC_P256, Duration.ofDays(30), false, otherCa));
@@ -241,6 +242,12 @@ public final class PluginBench implements AutoCloseable {
     /** The bench's vendor CA, the only anchor its trusted packages chain to. */
     public TrustAnchors anchors() {
         return anchors;
+    }
+
+    /** The bench's vendor CA as a PEM file (its key beside it, {@code .key}), for what reads anchors from files. */
+    public Path anchorsPem(Path file) throws FlashgateException {
+        service0(SigningKeys.class).write(ca, file.resolveSibling(file.getFileName() + ".key"), file);
+        return file;
     }
 
     public Path dir() {

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,7 +56,7 @@ class StationModeTest {
         bench = new PluginBench(dir);
         station = bench.service(StationMode.class);
         repositories = bench.service(UpdateRepositories.class);
-        ca = pem(bench.anchors().certificates().get(0), dir.resolve("vendor-ca.pem"));
+        ca = bench.anchorsPem(dir.resolve("vendor-ca.pem"));
         repository = "station-test-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0xFFFFFF);
     }
 
@@ -240,10 +237,5 @@ class StationModeTest {
     private static BoardEntry entry(StationRun run, SimulatedDevice device) {
         return run.board().stream().filter(e -> device.imei().equals(e.imei())).findFirst()
                 .orElseThrow(() -> new AssertionError(device.imei() + " is not on the board: " + run.board()));
-    }
-
-    static Path pem(X509Certificate certificate, Path file) throws Exception {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded());
-        return Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n");
     }
 }

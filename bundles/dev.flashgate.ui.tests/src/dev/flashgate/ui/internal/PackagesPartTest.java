@@ -42,7 +42,7 @@ class PackagesPartTest {
         SwtBench.assumeDisplay();
         bench = new PluginBench(dir);
         swt = new SwtBench();
-        System.setProperty("flashgate.workbench.trust", SwtBench.pem(bench.anchors(), dir.resolve("vendor-ca.pem")).toString());
+        System.setProperty("flashgate.workbench.trust", bench.anchorsPem(dir.resolve("vendor-ca.pem")).toString());
     }
 
     @AfterEach

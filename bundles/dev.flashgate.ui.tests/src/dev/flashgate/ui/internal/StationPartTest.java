@@ -48,7 +48,7 @@ class StationPartTest {
     @Test
     void aDeviceThePolicyNamesIsUpdatedWithoutAClick() throws Exception {
         Path pkg = bench.hotspotPackage("FG_HS920S_V20", 64 * 1024);
-        SwtBench.pem(bench.anchors(), dir.resolve("ca.pem"));
+        bench.anchorsPem(dir.resolve("ca.pem"));
         Path policy = Files.writeString(dir.resolve("policy.json"), """
                 {"parallel": 2, "trust": ["ca.pem"], "rules": [{"model": "HS920S", "file": "%s"}]}"""
                 .formatted(pkg.getFileName()));

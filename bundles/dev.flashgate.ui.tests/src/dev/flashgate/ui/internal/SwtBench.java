@@ -2,10 +2,7 @@ package dev.flashgate.ui.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.function.BooleanSupplier;
@@ -27,7 +24,6 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
-import dev.flashgate.core.pkg.TrustAnchors;
 
 /** A shell to put one view in, the event loop pumped until a condition holds, and screenshots. */
 final class SwtBench implements AutoCloseable {
@@ -136,20 +132,6 @@ final class SwtBench implements AutoCloseable {
         } finally {
             image.dispose();
         }
-    }
-
-    /** Writes anchors as a PEM file, as the workbench reads them ({@code flashgate.workbench.trust}). */
-    static Path pem(TrustAnchors anchors, Path file) throws Exception {
-        StringBuilder s = new StringBuilder();
-        for (X509Certificate c : anchors.certificates()) {
-            try {
-                s.append("-----BEGIN CERTIFICATE-----\n").append(Base64.getMimeEncoder(64, "\n".getBytes())
-                        .encodeToString(c.getEncoded())).append("\n-----END CERTIFICATE-----\n");
-            } catch (CertificateEncodingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return Files.writeString(file, s);
     }
 
     @Override
