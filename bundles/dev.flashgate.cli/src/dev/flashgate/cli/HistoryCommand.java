@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -90,15 +89,11 @@ final class HistoryCommand implements Callable<Integer> {
             return;
         }
         Path target = Path.of(csv).toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), ".history-", ".csv.part");
-        try {
+        OutputFiles.replace(target, tmp -> {
             try (Writer w = Files.newBufferedWriter(tmp)) {
                 write(mapper, schema.build(), sessions, w);
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
         t.err().println(sessions.size() + " sessions written to " + target);
     }
 

@@ -251,9 +251,7 @@ final class RemoteCommand implements Runnable {
             if (output != null) {
                 Path to = Files.isDirectory(output) ? output.resolve(target) : output;
                 try {
-                    Path temp = Files.createTempFile(to.toAbsolutePath().getParent(), ".fetch-", ".part");
-                    Files.copy(cached, temp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(temp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    OutputFiles.replace(to, temp -> Files.copy(cached, temp, StandardCopyOption.REPLACE_EXISTING));
                 } catch (java.io.IOException e) {
                     throw new FlashgateException(ErrorCode.HOST_IO, "cannot write " + to + ": " + e.getMessage(), e);
                 }
