@@ -24,7 +24,6 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.FileDialog;
-import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.osgi.service.event.Event;
 
@@ -51,7 +50,7 @@ public final class PluginsPart {
     private List<InstalledPlugin> rowsOf = List.of();
     private Table table;
     private Button remove;
-    private Label status;
+    private StatusLine status;
 
     @Inject
     public PluginsPart(@Service PluginInstaller installer, UISynchronize sync) {
@@ -77,8 +76,7 @@ public final class PluginsPart {
         remove.setText("Remove");
         remove.setEnabled(false);
         remove.addListener(SWT.Selection, e -> removeSelected());
-        status = new Label(bar, SWT.WRAP);
-        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        status = new StatusLine(bar, sync, "");
         table = Tables.create(parent, new String[] {"Bundle", "Version", "Origin", "Signed by", "Plugin", "Device series", "Models",
             "Modes"}, new int[] {200, 150, 80, 160, 180, 200, 130, 110});
         table.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
@@ -218,12 +216,7 @@ public final class PluginsPart {
     }
 
     private void say(String text) {
-        sync.asyncExec(() -> {
-            if (!status.isDisposed()) {
-                status.setText(text);
-                status.getParent().layout();
-            }
-        });
+        status.say(text);
     }
 
     @PreDestroy
@@ -237,6 +230,6 @@ public final class PluginsPart {
     }
 
     String status() {
-        return status.getText();
+        return status.text();
     }
 }

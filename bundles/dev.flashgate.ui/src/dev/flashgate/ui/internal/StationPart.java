@@ -25,7 +25,6 @@ import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
-import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.osgi.service.event.Event;
 
@@ -53,7 +52,7 @@ public final class StationPart {
     private volatile String running = "";
     private Table table;
     private Button start;
-    private Label status;
+    private StatusLine status;
 
     @Inject
     public StationPart(@Service StationMode station, UISynchronize sync) {
@@ -77,9 +76,7 @@ public final class StationPart {
                 choosePolicy(parent);
             }
         });
-        status = new Label(bar, SWT.WRAP);
-        status.setText("Station mode is off: devices are only updated from the Status view.");
-        status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        status = new StatusLine(bar, sync, "Station mode is off: devices are only updated from the Status view.");
         table = Tables.create(parent, new String[] {"Port", "Model", "IMEI", "Revision", "Stage", "Package", "Progress", "Outcome",
             "Since"}, new int[] {170, 80, 140, 140, 90, 170, 70, 320, 70});
         table.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
@@ -159,12 +156,7 @@ public final class StationPart {
     }
 
     private void say(String text) {
-        sync.asyncExec(() -> {
-            if (!status.isDisposed()) {
-                status.setText(text);
-                status.getParent().layout();
-            }
-        });
+        status.say(text);
     }
 
     @PreDestroy
@@ -182,7 +174,7 @@ public final class StationPart {
     }
 
     String status() {
-        return status.getText();
+        return status.text();
     }
 
     StationRun run() {
