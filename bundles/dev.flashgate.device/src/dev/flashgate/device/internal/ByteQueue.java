@@ -59,7 +59,8 @@ public final class ByteQueue {
         lock.lock();
         try {
             while (have < length) {
-                int need = Math.min(length - have, CAPACITY);
+                // woken at half the ring, so the writer never waits for a full ring to be drained
+                int need = Math.min(length - have, CAPACITY / 2);
                 while (size < need && !closed && nanos > 0) {
                     wakeAt = need;
                     nanos = readable.awaitNanos(nanos);

@@ -179,6 +179,51 @@ class FirehoseSessionTest {
         assertEquals("boots FG_MF833S_B06", modem.condition());
     }
 
+    /**
+     * The package file changes after the session verified it (while the test holds the modem's AT
+     * port, the session waits in preflight): the image is read again against the manifest before the
+     * first erase or program, so the session stops with the flash untouched.
+     */
+    @Test
+    void aPackageChangedAfterVerificationIsRefusedBeforeTheFlashIsTouched() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        Path pkg = pkg("FG_MF833S_F08", null);
+        byte[] image = Files.readAllBytes(dir.resolve("FG_MF833S_F08-demo/modem.ubi"));
+        String at = modem.hostPorts().stream().filter(p -> p.endsWith("-if02-port0")).findFirst().orElseThrow();
+        var session = bench.sessions().start(bench.request(pkg, found, OPTIONS, false));
+        try (SerialLink held = bench.service(SerialLinks.class).open(at)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (session.status().record().state() != SessionState.PREFLIGHT && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            assertEquals(SessionState.PREFLIGHT, session.status().record().state());
+            flipImageByte(pkg, image);
+        }
+        SessionStatus s = session.await(Duration.ofSeconds(60));
+        assertEquals(ErrorCode.HASH_MISMATCH, s.record().code(), () -> s.record().toString());
+        assertEquals(SessionState.TRANSFERRING, s.record().lastActive());
+        assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind(), () -> s.record().toString());
+        modem.reenumerate();
+        assertEquals("boots FG_MF833S_B06", modem.condition());
+    }
+
+    /** Flips one byte of the (stored) image inside the package file, in place. */
+    private static void flipImageByte(Path pkg, byte[] image) throws Exception {
+        byte[] file = Files.readAllBytes(pkg);
+        byte[] marker = java.util.Arrays.copyOfRange(image, image.length / 2, image.length / 2 + 64);
+        int at = -1;
+        for (int i = 0; i + marker.length <= file.length && at < 0; i++) {
+            if (java.util.Arrays.equals(file, i, i + marker.length, marker, 0, marker.length)) {
+                at = i;
+            }
+        }
+        assertTrue(at >= 0, "the image is stored in the package");
+        try (var f = java.nio.channels.FileChannel.open(pkg, java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) (marker[0] ^ 0x40)}), at);
+        }
+    }
+
     @Test
     void aLinkDroppedMidProgramIsRetriedThroughEmergencyDownload() throws Exception {
         SimulatedDevice modem = bench.start("MF833S");

@@ -111,11 +111,10 @@ final class FirehoseHost {
     }
 
     /**
-     * Programs {@code sectors} sectors from {@code start} with {@code size} bytes of {@code data}
-     * and zeros after them; returns the SHA-256 of everything written, as a readback digest must be.
+     * Programs {@code range} with {@code size} bytes of {@code data} and zeros after them.
      * {@code accepted} runs once the programmer took the command, before the first byte goes out.
      */
-    String program(Range range, String label, InputStream data, long size, Runnable accepted, LongConsumer progress)
+    void program(Range range, String label, InputStream data, long size, Runnable accepted, LongConsumer progress)
             throws FlashgateException, IOException {
         Response r = command("<program SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\""
                 + range.sectors() + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\" filename=\""
@@ -126,7 +125,6 @@ final class FirehoseHost {
         }
         accepted.run();
         long sent = 0;
-        String digest;
         try (Prefetch payloads = new Prefetch(data, size, range.bytes(), payload, label)) {
             for (Prefetch.Chunk c; (c = payloads.next()) != null;) {
                 link.write(c.bytes(), 0, c.length());
@@ -134,14 +132,12 @@ final class FirehoseHost {
                 sent += c.length();
                 progress.accept(Math.min(sent, size));
             }
-            digest = payloads.digest();
         }
         Response end = response();
         if (!end.ack()) {
             throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer reported a failed write of " + label
                     + (end.logs().isEmpty() ? "" : ": " + end.logs().get(end.logs().size() - 1)));
         }
-        return digest;
     }
 
     void erase(Range range) throws FlashgateException {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 
 import dev.flashgate.core.ErrorCode;
@@ -49,7 +51,9 @@ final class FirehoseJob implements UpgradeJob {
     /** The device patches of the package's {@code patch*.xml} artifacts (type {@code patch}), in order. */
     private final List<Map<String, String>> patches;
     private final Map<RawProgram.Program, Artifact> images = new LinkedHashMap<>();
-    private final Map<Range, String> written = new LinkedHashMap<>();
+    private final List<RawProgram.Program> written = new java.util.ArrayList<>();
+    /** What each range must read back as, computed from the package while the device switches to EDL. */
+    private FutureTask<Map<RawProgram.Program, String>> readback;
     private final String usbSerial;
     private String revisionBefore;
     private Set<String> edlBefore = Set.of();
@@ -168,6 +172,10 @@ final class FirehoseJob implements UpgradeJob {
 
     @Override
     public void prepare() throws FlashgateException {
+        if (readback == null) { // not interrupted when the session ends: that would close the package under it
+            readback = new FutureTask<>(this::expectedDigests);
+            Thread.ofPlatform().daemon().name("firehose-readback " + context.device().id()).start(readback);
+        }
         closeLink();
         Device now = context.device();
         if (now.mode() == DeviceMode.EDL) {
@@ -216,8 +224,39 @@ final class FirehoseJob implements UpgradeJob {
         return usbSerial != null && serial != null ? usbSerial.equals(serial) : !edlBefore.contains(d.id());
     }
 
+    /**
+     * The readback digest of every range from a second read of the package, which re-checks each
+     * image against the manifest, so a package that changed since verification stops the session
+     * before the flash is touched; the transfer itself then streams without hashing again.
+     */
+    private Map<RawProgram.Program, String> expectedDigests() throws FlashgateException {
+        Map<RawProgram.Program, String> digests = new LinkedHashMap<>();
+        for (Map.Entry<RawProgram.Program, Artifact> e : images.entrySet()) {
+            Artifact a = e.getValue();
+            try (InputStream in = context.pkg().open(a)) {
+                digests.put(e.getKey(), Readback.digest(in, a.size(), e.getKey().range().bytes()));
+            } catch (IOException ex) {
+                throw readFailure(a, ex);
+            }
+        }
+        return digests;
+    }
+
+    private Map<RawProgram.Program, String> readback() throws FlashgateException {
+        try {
+            return readback.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof FlashgateException fe ? fe
+                    : new FlashgateException(ErrorCode.INTERNAL, "computing readback digests: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlashgateException(ErrorCode.CANCELLED, "interrupted");
+        }
+    }
+
     @Override
     public void transfer() throws FlashgateException {
+        readback(); // the package still holds what was verified, or nothing is written
         programming = !layout.erases().isEmpty(); // from the first erase or accepted program on, the flash changes
         for (Range erase : layout.erases()) {
             firehose.erase(erase);
@@ -231,8 +270,9 @@ final class FirehoseJob implements UpgradeJob {
                     + p.range().sectors() + ")");
             long base = done;
             try (InputStream in = context.pkg().open(a)) {
-                written.put(p.range(), firehose.program(p.range(), p.label(), in, a.size(), () -> programming = true,
-                        n -> context.progress(base + n, total)));
+                firehose.program(p.range(), p.label(), in, a.size(), () -> programming = true,
+                        n -> context.progress(base + n, total));
+                written.add(p);
             } catch (IOException ex) {
                 throw readFailure(a, ex);
             }
@@ -248,11 +288,12 @@ final class FirehoseJob implements UpgradeJob {
 
     @Override
     public void verifyOnDevice() throws FlashgateException {
-        for (Map.Entry<Range, String> e : written.entrySet()) {
-            String digest = firehose.digest(e.getKey());
-            if (!digest.equals(e.getValue())) {
-                throw new FlashgateException(ErrorCode.READBACK_MISMATCH, "sectors " + e.getKey().start() + "+" + e.getKey().sectors()
-                        + " read back as SHA-256 " + digest + ", " + e.getValue() + " was written");
+        Map<RawProgram.Program, String> expected = readback();
+        for (RawProgram.Program p : written) {
+            String digest = firehose.digest(p.range());
+            if (!digest.equals(expected.get(p))) {
+                throw new FlashgateException(ErrorCode.READBACK_MISMATCH, "sectors " + p.range().start() + "+" + p.range().sectors()
+                        + " read back as SHA-256 " + digest + ", " + expected.get(p) + " was written");
             }
         }
         programming = false;
@@ -297,6 +338,9 @@ final class FirehoseJob implements UpgradeJob {
 
     @Override
     public void close() {
+        if (readback != null) {
+            readback.cancel(false);
+        }
         closeLink();
     }
 

@@ -3,9 +3,7 @@ package dev.flashgate.plugin.firehose.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -13,9 +11,9 @@ import java.util.concurrent.BlockingQueue;
  * The payloads of one program command, read (and re-hashed by the package) on a helper thread
  * while the previous payload is on its way to the device, so the link never waits for the
  * package. Chunks are {@code payload} bytes of the image, the last one padded with zeros to the
- * end of the range; {@link #digest()} is the SHA-256 of everything handed out. Closing stops the
- * helper and waits for it, so the caller may close the stream right after. The helper is never
- * interrupted: that would close the package's file channel under the session.
+ * end of the range. Closing stops the helper and waits for it, so the caller may close the
+ * stream right after. The helper is never interrupted: that would close the package's file
+ * channel under the session.
  */
 final class Prefetch implements AutoCloseable {
 
@@ -27,7 +25,6 @@ final class Prefetch implements AutoCloseable {
 
     private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(2);
     private final BlockingQueue<byte[]> empty = new ArrayBlockingQueue<>(3);
-    private final MessageDigest sha = FirehoseHost.sha256();
     private final Thread reader;
     private volatile Exception failure;
     private volatile boolean closed;
@@ -53,7 +50,6 @@ final class Prefetch implements AutoCloseable {
                     throw new IOException("the image ended after " + (at + have) + " of " + size + " bytes");
                 }
                 Arrays.fill(chunk, have, want, (byte) 0); // the tail of the last sector
-                sha.update(chunk, 0, want);
                 at += want;
                 full.put(new Chunk(chunk, want));
             }
@@ -86,11 +82,6 @@ final class Prefetch implements AutoCloseable {
     /** Hands a payload's buffer back once it has been written. */
     void recycle(Chunk c) {
         empty.offer(c.bytes());
-    }
-
-    /** SHA-256 (lowercase hex) of every byte handed out; only after {@link #next()} returned {@code null}. */
-    String digest() {
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     @Override
