@@ -31,9 +31,12 @@ class HostileDeviceTest {
         SaharaHost host = new SaharaHost(line[0], Duration.ofMillis(300));
         Thread device = new Thread(() -> {
             try {
-                Thread.sleep(50); // after the host dropped what was queued before it listened
-                for (byte[] b : fromDevice) {
-                    line[1].write(b);
+                Thread.sleep(50); // once the host listens
+                for (int i = 0; i < fromDevice.length; i++) {
+                    line[1].write(fromDevice[i]);
+                    if (i == 0 && java.util.Arrays.equals(fromDevice[0], hello())) { // as a boot ROM, it waits for the answer
+                        line[1].readFully(new byte[0x30], 0, 0x30, Duration.ofSeconds(1));
+                    }
                 }
             } catch (Exception e) {
                 // the host gave up first
@@ -103,6 +106,47 @@ class HostileDeviceTest {
         new SaharaHost(line[0], Duration.ofSeconds(5)).upload(programmer, progress::add);
         assertArrayEquals(programmer, bootRom.get(5, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(java.util.List.of(3_000L, 9_999L, 10_000L), progress);
+    }
+
+    /**
+     * A boot ROM that said HELLO three times before the host listened and never again: the host
+     * answers once (a second HELLO_RESP would land in the ROM's image buffer) and at once (waiting
+     * for a fresh HELLO would stall). One that never stops saying HELLO is refused.
+     */
+    @Test
+    void saharaAnswersTheHellosQueuedBeforeItListenedOnce() throws Exception {
+        byte[] programmer = new byte[3000];
+        new java.util.Random(3).nextBytes(programmer);
+        MemoryLink[] line = MemoryLink.pair("edl");
+        SerialLink rom = line[1];
+        for (int i = 0; i < 3; i++) {
+            rom.write(hello());
+        }
+        java.util.concurrent.CompletableFuture<byte[]> bootRom = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                byte[] helloResp = new byte[0x30];
+                assertTrue(rom.readFully(helloResp, 0, helloResp.length, Duration.ofSeconds(5)));
+                assertEquals(SaharaHost.HELLO_RESP, ByteBuffer.wrap(helloResp).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+                rom.write(SaharaHost.packet(SaharaHost.READ_DATA, SaharaHost.PROGRAMMER_IMAGE, 0, programmer.length));
+                byte[] got = new byte[programmer.length];
+                assertTrue(rom.readFully(got, 0, got.length, Duration.ofSeconds(5)));
+                rom.write(SaharaHost.packet(SaharaHost.END_OF_IMAGE_TX, SaharaHost.PROGRAMMER_IMAGE, 0));
+                byte[] done = new byte[8];
+                assertTrue(rom.readFully(done, 0, 8, Duration.ofSeconds(5)));
+                rom.write(SaharaHost.packet(SaharaHost.DONE_RESP, 1));
+                return got;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        new SaharaHost(line[0], Duration.ofMillis(500)).upload(programmer, n -> { });
+        assertArrayEquals(programmer, bootRom.get(5, java.util.concurrent.TimeUnit.SECONDS));
+
+        byte[][] endless = new byte[40][];
+        java.util.Arrays.fill(endless, hello());
+        FlashgateException chatty = sahara(endless);
+        assertEquals(ErrorCode.DEVICE_NAK, chatty.code());
+        assertTrue(chatty.detail().contains("keeps repeating HELLO"), chatty.detail());
     }
 
     @Test

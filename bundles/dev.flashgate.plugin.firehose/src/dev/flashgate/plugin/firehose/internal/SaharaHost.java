@@ -33,6 +33,8 @@ final class SaharaHost {
     static final int MAX_PACKET = 0x400;
     /** Largest chunk the device may ask for at once. */
     static final int MAX_READ = 1 << 20;
+    /** HELLOs a boot ROM may repeat before it sees the host's answer. */
+    private static final int MAX_REPEATED_HELLOS = 16;
 
     private final SerialLink link;
     private final Duration timeout;
@@ -47,11 +49,11 @@ final class SaharaHost {
      * refuses it (a programmer not signed for this device) fails with {@code DEVICE_NAK}.
      */
     void upload(byte[] programmer, LongConsumer progress) throws FlashgateException {
-        link.discardInput(); // HELLOs repeated before the host listened: answer a fresh one only
-        ByteBuffer hello = awaitHello();
+        ByteBuffer hello = newest(awaitHello());
         int mode = hello.getInt(20);
         send(packet(HELLO_RESP, VERSION, VERSION_COMPATIBLE, 0, mode, 0, 0, 0, 0, 0, 0));
         long served = 0;
+        int repeats = 0;
         while (true) {
             ByteBuffer p = readPacket();
             int command = p.getInt(0);
@@ -85,7 +87,11 @@ final class SaharaHost {
                     return;
                 }
                 case HELLO -> {
-                    // a HELLO sent before ours arrived: the device moves on by itself
+                    // a HELLO the device repeated while ours was on its way: it moves on by itself, once
+                    if (++repeats > MAX_REPEATED_HELLOS) {
+                        throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device keeps repeating HELLO instead of asking "
+                                + "for the programmer");
+                    }
                 }
                 default -> throw new FlashgateException(ErrorCode.DEVICE_NAK, "unexpected Sahara command 0x"
                         + Integer.toHexString(command) + " during the programmer upload");
@@ -105,6 +111,30 @@ final class SaharaHost {
         }
         link.write(image, (int) offset, (int) length);
         return length;
+    }
+
+    /**
+     * The last of the HELLOs already on the line: a boot ROM repeats HELLO until it is answered,
+     * so those queued before the host listened are answered once, for the newest, and at once.
+     */
+    private ByteBuffer newest(ByteBuffer hello) throws FlashgateException {
+        for (int queued = 0; ; queued++) {
+            byte[] head = new byte[8];
+            int n = link.read(head, 0, 8, Duration.ZERO);
+            if (n == 0) {
+                return hello;
+            }
+            ByteBuffer p = readPacket(head, n);
+            if (p.getInt(0) != HELLO) {
+                throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device sent Sahara command 0x"
+                        + Integer.toHexString(p.getInt(0)) + " before its HELLO was answered");
+            }
+            if (queued == MAX_REPEATED_HELLOS) {
+                throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device keeps repeating HELLO");
+            }
+            requireLength(p, 0x30);
+            hello = p;
+        }
     }
 
     /**
@@ -146,8 +176,12 @@ final class SaharaHost {
 
     /** One packet: command and length (8 to {@link #MAX_PACKET}), then the rest, within the timeout. */
     private ByteBuffer readPacket() throws FlashgateException {
-        byte[] head = new byte[8];
-        if (!link.readFully(head, 0, 8, timeout)) {
+        return readPacket(new byte[8], 0);
+    }
+
+    /** A packet whose first {@code have} bytes are already in {@code head}. */
+    private ByteBuffer readPacket(byte[] head, int have) throws FlashgateException {
+        if (have < 8 && !link.readFully(head, have, 8 - have, timeout)) {
             throw new FlashgateException(ErrorCode.DEVICE_STALLED, link.name() + ": no Sahara packet within " + timeout.toMillis()
                     + " ms");
         }
