@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of the MDM9x07 plugin against simulated MF833S modems on ptys, all figures measured in
 # this run and read from the session journal:
-#  1. programming speed (TRANSFERRING to VERIFYING_DEVICE of a session writing MiB of images, the
-#     median of three modems) against the raw copy speed of the same bytes through a socat pty pair
-#     (the baseline, median of three);
+#  1. programming speed (TRANSFERRING to VERIFYING_DEVICE of a session writing MiB of images) against
+#     the raw copy speed of the same bytes through a socat pty pair (the baseline), five times, each
+#     programming right after its raw copy; the ratio is the median of the five pairs' ratios;
 #  2. eight modems updated at once (one `flashgate flash` with eight --device) against one alone: the
 #     span from the first session's start to the last one's end, over the single session's duration;
 #     once with the simulated flash as fast as this machine's disk (the simulators then compete with
@@ -26,19 +26,19 @@ export FLASHGATE_HOME="$work/home"
 fg() { "$root/flashgate" "$@"; }
 py() { python3 -c "$@"; }
 
-# Baseline: raw copy through a socat pty pair, median of three.
+# Baseline: raw copy through a socat pty pair, one before each programming (the pair's ratio is
+# taken, so both see the machine in the same state).
 head -c $((mib << 20)) /dev/urandom > "$work/payload"
 socat pty,raw,echo=0,link="$work/a" pty,raw,echo=0,link="$work/b" & pids+=($!)
 for _ in $(seq 100); do [ -e "$work/a" ] && [ -e "$work/b" ] && break; sleep 0.05; done
-raws=()
-for _ in 1 2 3; do
-    (head -c $((mib << 20)) < "$work/b" > "$work/received") & reader=$!
+raw_copy() { # -> seconds
+    (head -c $((mib << 20)) < "$work/b" > "$work/received") & local reader=$!
+    local start
     start=$(date +%s.%N)
     dd if="$work/payload" of="$work/a" bs=64k status=none
     wait "$reader"
-    raws+=("$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)")")
-done
-raw=$(py "import sys; print(sorted(map(float, sys.argv[1:]))[1])" "${raws[@]}")
+    py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)"
+}
 
 fg demo > /dev/null
 demo=$FLASHGATE_HOME/demo
@@ -98,14 +98,24 @@ print(t(s["started"]), t(s["ended"]), x["TRANSFERRING"], x["VERIFYING_DEVICE"])'
 }
 
 package big "$mib"
-simulate 3 BIGM > "$work/BIGM.imeis"
+bytes_big=$(((mib + 1) << 20))
+simulate 5 BIGM > "$work/BIGM.imeis"
 mapfile -t bigs < "$work/BIGM.imeis"
+raws=()
 programs=()
-for imei in "${bigs[@]}"; do # three modems, one session each: the median programming time
+for imei in "${bigs[@]}"; do # five modems, one session each, each after a raw copy
+    raws+=("$(raw_copy)")
     read -r _ _ transferring verifying <<< "$(times "$(flash "$work/big.fgp" "$imei")")"
     programs+=("$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$transferring" "$verifying")")
 done
-program=$(py "import sys; print(sorted(map(float, sys.argv[1:]))[1])" "${programs[@]}")
+median() { py "import sys, statistics; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
+raw=$(median "${raws[@]}")
+program=$(median "${programs[@]}")
+# the median over the five pairs of (programming rate / raw rate of the copy just before it)
+ratio=$(py "
+import statistics, sys
+raws, programs = sys.argv[1].split(), sys.argv[2].split()
+print(statistics.median(($bytes_big / float(p)) / ($((mib << 20)) / float(r)) for r, p in zip(raws, programs)))" "${raws[*]}" "${programs[*]}")
 kill "${pids[-1]}" && wait "${pids[-1]}" 2>/dev/null || true
 
 package each "$each"
@@ -140,12 +150,12 @@ at_once EIGHT
 
 bytes=$(((mib + 1) << 20))
 py "
-raw, program, one, span, mib, each = $raw, $program, $one, $span, $mib, $each
+raw, program, one, span, mib, each, ratio = $raw, $program, $one, $span, $mib, $each, $ratio
 one_paced, span_paced, rate_limit = $one_paced, $span_paced, $flash_rate
 rawrate = mib * 2**20 / raw / 2**20
 rate = $bytes / program / 2**20
 print(f'raw pty copy of {mib} MiB (baseline)      {rawrate:7.1f} MiB/s')
-print(f'Firehose programming of {mib + 1} MiB          {rate:7.1f} MiB/s  (ratio {rate / rawrate:.2f})')
+print(f'Firehose programming of {mib + 1} MiB          {rate:7.1f} MiB/s  (ratio {ratio:.2f})')
 print(f'one modem, {each + 1} MiB, whole session      {one:7.2f} s  (baseline)')
 print(f'eight modems at once, same package  {span:7.2f} s  (ratio {span / one:.2f})')
 print(f'with flash at {rate_limit} MiB/s: one modem      {one_paced:7.2f} s  (baseline)')

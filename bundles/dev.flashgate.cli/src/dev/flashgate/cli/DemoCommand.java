@@ -78,6 +78,8 @@ final class DemoCommand implements Callable<Integer> {
         t.out().printf("     flashgate history        (every session, with the states it went through)%n");
         t.out().printf("     flashgate verify %s        (the station trust store does not trust the demo CA)%n",
                 samples.modemPackage());
+        t.out().printf("     flashgate station --policy %s        (update every simulated device the policy names)%n",
+                samples.stationPolicy());
         return asExpected ? 0 : ErrorCode.INTERNAL.exitStatus();
     }
 

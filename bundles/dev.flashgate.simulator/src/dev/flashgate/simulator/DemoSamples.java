@@ -9,8 +9,9 @@ import dev.flashgate.core.FlashgateException;
 
 /**
  * The embedded default's material in a station's {@code <home>/demo}: a clearly labelled demo CA and demo
- * signing key, and signed sample packages for the simulated devices (one modem, one hotspot, and a
- * corrupted copy of the hotspot's). Nothing of it ever enters the station's trust store.
+ * signing key, signed sample packages for the simulated devices (one modem, one hotspot, and a
+ * corrupted copy of the hotspot's) and a station policy for them. Nothing of it ever enters the
+ * station's trust store.
  */
 @ProviderType
 public interface DemoSamples {
@@ -22,6 +23,14 @@ public interface DemoSamples {
     record Samples(Path folder, Path ca, Path modemPackage, Path hotspotPackage, Path tamperedPackage) {
         public List<Path> all() {
             return List.of(modemPackage, hotspotPackage, tamperedPackage);
+        }
+
+        /**
+         * A station policy naming the modem and hotspot packages and trusting the demo CA, for
+         * station mode ({@code flashgate station --policy}, or the workbench's Station view).
+         */
+        public Path stationPolicy() {
+            return folder.resolve("station-policy.json");
         }
 
         /** The demo signing key and certificate, for signing more demo packages. */

@@ -35,7 +35,7 @@ import dev.flashgate.simulator.DemoSamples;
 public final class DemoSampleFactory implements DemoSamples {
 
     /** Bumped when the sample packages change, so existing homes get the new ones. */
-    static final String DEMO_VERSION = "2";
+    static final String DEMO_VERSION = "3";
 
     private final SigningKeys keys;
     private final PackageBuilder builder;
@@ -57,7 +57,7 @@ public final class DemoSampleFactory implements DemoSamples {
                 folder.resolve("packages/MF833S-FG_MF833S_B07.fgp"), folder.resolve("packages/HS920S-FG_HS920S_A02.fgp"),
                 folder.resolve("packages/HS920S-FG_HS920S_A02-corrupted.fgp"));
         Path version = folder.resolve(".demo-version");
-        if (samples.all().stream().allMatch(Files::isRegularFile) && stillValid(samples.signerCertificate())
+        if (samples.all().stream().allMatch(Files::isRegularFile) && Files.isRegularFile(samples.stationPolicy()) && stillValid(samples.signerCertificate())
                 && Files.isRegularFile(version) && readQuietly(version).equals(DEMO_VERSION)) {
             return samples;
         }
@@ -138,7 +138,23 @@ public final class DemoSampleFactory implements DemoSamples {
             file.write(b ^ 0x04);
         }
         Files.move(corrupted, samples.tamperedPackage(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+        Path policy = work.resolve("station-policy.json");
+        Files.writeString(policy, STATION_POLICY);
+        Files.move(policy, samples.stationPolicy(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
+
+    /** Paths are relative to the policy's folder; the demo CA is trusted for station mode with this policy only. */
+    private static final String STATION_POLICY = """
+            {
+              "parallel": 4,
+              "trust": ["demo-ca.pem"],
+              "rules": [
+                {"model": "MF833S", "file": "packages/MF833S-FG_MF833S_B07.fgp"},
+                {"model": "HS920S", "file": "packages/HS920S-FG_HS920S_A02.fgp"}
+              ]
+            }
+            """;
 
     private static void deleteTree(Path root) throws IOException {
         try (var walk = Files.walk(root)) {

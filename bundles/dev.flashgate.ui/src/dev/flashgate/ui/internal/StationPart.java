@@ -1,5 +1,6 @@
 package dev.flashgate.ui.internal;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -26,9 +27,11 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Table;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.event.Event;
 
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.FlashgateHome;
 import dev.flashgate.core.Topics;
 import dev.flashgate.station.BoardEntry;
 import dev.flashgate.station.StationMode;
@@ -85,6 +88,12 @@ public final class StationPart {
     private void choosePolicy(Composite parent) {
         FileDialog dialog = new FileDialog(parent.getShell(), SWT.OPEN);
         dialog.setFilterExtensions(new String[] {"*.json", "*"});
+        Path demo = FlashgateHome.resolve(FrameworkUtil.getBundle(StationPart.class).getBundleContext()
+                .getProperty(FlashgateHome.PROPERTY)).resolve("demo");
+        if (Files.isRegularFile(demo.resolve("station-policy.json"))) { // the embedded default's policy, one click away
+            dialog.setFilterPath(demo.toString());
+            dialog.setFileName("station-policy.json");
+        }
         String chosen = dialog.open();
         if (chosen != null) {
             start(Path.of(chosen));
