@@ -1,6 +1,7 @@
 package dev.flashgate.simulator.internal;
 
 import java.io.IOException;
+import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.security.DigestOutputStream;
@@ -67,7 +68,7 @@ final class Hotspot extends AtPortDevice {
             Path part = folder.resolve("upload.part");
             try {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                OutputStream stored = new DigestOutputStream(Files.newOutputStream(part), sha);
+                OutputStream stored = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(part), 64 * 1024), sha);
                 try (OutputStream out = faults.corruptThisWrite() ? new WornFlash(stored) : stored) {
                     new YmodemReceiver(link).receive(out, size);
                 }

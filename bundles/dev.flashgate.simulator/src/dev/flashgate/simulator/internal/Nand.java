@@ -62,8 +62,11 @@ final class Nand implements AutoCloseable {
     /** Programs {@code length} bytes of {@code data} at {@code sector}; {@code data} is left inverted (it is a scratch buffer). */
     synchronized void write(long sector, byte[] data, int length) throws IOException {
         invert(data, 0, length);
-        file.seek(sector * SECTOR);
-        file.write(data, 0, length);
+        // through the channel: the JDK reuses its buffer, where RandomAccessFile.write allocates one per call
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data, 0, length);
+        while (b.hasRemaining()) {
+            file.getChannel().write(b, sector * SECTOR + b.position());
+        }
     }
 
     synchronized byte[] read(long sector, int length) throws IOException {

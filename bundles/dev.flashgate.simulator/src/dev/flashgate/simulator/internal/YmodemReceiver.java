@@ -87,8 +87,8 @@ final class YmodemReceiver {
                 }
                 continue;
             }
-            byte[] data = first == SOH || first == STX ? readBody(first == STX ? 1024 : 128) : null;
-            if (data == null) {
+            int length = first == SOH || first == STX ? readBody(first == STX ? 1024 : 128) : -1;
+            if (length < 0) {
                 if (++errors > RETRIES) {
                     cancel();
                     throw new Aborted("too many bad or missing blocks");
@@ -106,8 +106,8 @@ final class YmodemReceiver {
                 cancel();
                 throw new Aborted("block " + seq + " out of sequence, expected " + (expected & 0xFF));
             }
-            int useful = (int) Math.min(data.length, size - written);
-            sink.write(data, 0, useful);
+            int useful = (int) Math.min(length, size - written);
+            sink.write(block, 2, useful);
             written += useful;
             expected++;
             errors = 0;
@@ -126,9 +126,9 @@ final class YmodemReceiver {
                 throw new Aborted("the sender cancelled");
             }
             if (first == SOH || first == STX) {
-                byte[] data = readBody(first == STX ? 1024 : 128);
-                if (data != null && Byte.toUnsignedInt(block[0]) == number) {
-                    return data;
+                int length = readBody(first == STX ? 1024 : 128);
+                if (length >= 0 && Byte.toUnsignedInt(block[0]) == number) {
+                    return java.util.Arrays.copyOfRange(block, 2, 2 + length);
                 }
             }
             drain();
@@ -139,22 +139,20 @@ final class YmodemReceiver {
         throw new Aborted("no block " + number);
     }
 
-    /** Reads seq, ~seq, data and CRC after the header byte; null when any of it is wrong or missing. */
-    private byte[] readBody(int length) throws FlashgateException {
+    /**
+     * Reads seq, ~seq, data and CRC after the header byte into {@link #block} (the data from index 2);
+     * returns the data's length, or -1 when any of it is wrong or missing.
+     */
+    private int readBody(int length) throws FlashgateException {
         int total = 2 + length + 2;
         if (!link.readFully(block, 0, total, BLOCK_TIMEOUT)) {
-            return null;
+            return -1;
         }
         if ((block[0] ^ block[1]) != (byte) 0xFF) {
-            return null;
+            return -1;
         }
         int crc = ((block[2 + length] & 0xFF) << 8) | (block[3 + length] & 0xFF);
-        if (YmodemSender.crc16(block, 2, length) != crc) {
-            return null;
-        }
-        byte[] data = new byte[length];
-        System.arraycopy(block, 2, data, 0, length);
-        return data;
+        return YmodemSender.crc16(block, 2, length) == crc ? length : -1;
     }
 
     private int readByte(Duration timeout) throws FlashgateException {

@@ -108,7 +108,8 @@ final class YmodemJob implements UpgradeJob {
             sender.cancel();
         }
         String name = image.path().substring(image.path().lastIndexOf('/') + 1);
-        try (InputStream data = context.pkg().open(image)) {
+        // buffered: YMODEM takes 1 KiB at a time, the package is better read (and re-hashed) in large pieces
+        try (InputStream data = new java.io.BufferedInputStream(context.pkg().open(image), 64 * 1024)) {
             sender.send(name, image.size(), data, sent -> context.progress(sent, image.size()));
         } catch (IOException e) {
             throw new FlashgateException(ErrorCode.INTERNAL, "closing " + image.path() + ": " + e.getMessage(), e);
