@@ -108,6 +108,58 @@ class StationModeTest {
         }
     }
 
+    /**
+     * A modem whose update was cut off by power loss comes back in emergency download, where it
+     * cannot say who it is; the journal knows whom a session bound behind that port, so station mode
+     * recovers it with its model's package. One in emergency download that nobody bound is left alone.
+     */
+    @Test
+    void aModemLeftInEmergencyDownloadIsRecoveredWhenTheJournalKnowsIt() throws Exception {
+        Path pkg = bench.modemPackage("FG_MF833S_S40", 256 * 1024);
+        SimulatedDevice modem = bench.start("MF833S");
+        var found = bench.discovered(modem);
+        modem.inject(Faults.parse(List.of("power-loss-after=" + (96 * 1024 + 100 * 1024)))); // programmer, part of the image
+        var cut = bench.run(bench.request(pkg, found, SessionOptions.DEFAULTS.withStallTimeout(Duration.ofSeconds(3))
+                .withRetries(0), false));
+        assertEquals(dev.flashgate.core.session.SessionState.FAILED, cut.record().state(), cut.record()::toString);
+        modem.reenumerate(); // power back: the torn flash leaves it in emergency download
+        var edl = bench.present(modem);
+        assertEquals(dev.flashgate.core.device.DeviceMode.EDL, edl.mode(), edl.toString());
+        SimulatedDevice stranger = bench.start("MF833S"); // switched to emergency download over DIAG, by no session
+        bench.discovered(stranger);
+        String diag = stranger.hostPorts().stream().filter(p -> p.endsWith("-if00-port0")).findFirst().orElseThrow();
+        try (var link = bench.service(dev.flashgate.core.device.SerialLinks.class).open(diag)) {
+            link.write(new byte[] {0x4B, 0x65, 0x01, 0x00, 0x54, 0x0F, 0x7E}); // the EDL switch, HDLC-framed
+        }
+        var strangerEdl = awaitEdl(stranger);
+
+        try (StationRun run = station.start(policy(1, rule("MF833S", null, null, pkg)))) {
+            assertTrue(run.awaitIdle(QUIET, PATIENCE), "station mode did not settle: " + run.board());
+            BoardEntry entry = run.board().stream().filter(e -> e.deviceId().equals(edl.id())).findFirst().orElseThrow();
+            assertEquals(Stage.SUCCEEDED, entry.stage(), entry.toString());
+            assertEquals(modem.imei(), entry.imei(), "the journal says who it is");
+            assertEquals("FG_MF833S_S40", modem.revision());
+            assertTrue(modem.condition().startsWith("boots"), modem.condition());
+            assertEquals(1, run.board().stream().filter(e -> e.sessionId() != null).count(), "one session: " + run.board());
+            BoardEntry unknown = run.board().stream().filter(e -> e.deviceId().equals(strangerEdl.id())).findFirst().orElseThrow();
+            assertEquals(Stage.IDENTIFYING, unknown.stage(), unknown.toString());
+            assertEquals("FG_MF833S_B06", stranger.revision(), "a device nobody knows is not flashed");
+        }
+    }
+
+    /** The device as discovery shows it once it came back in emergency download. */
+    private dev.flashgate.core.device.Device awaitEdl(SimulatedDevice device) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            var now = bench.present(device);
+            if (now.mode() == dev.flashgate.core.device.DeviceMode.EDL) {
+                return now;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(device.serial() + " did not come back in emergency download");
+    }
+
     @Test
     void oneFailingDeviceNeverStallsTheOthers() throws Exception {
         Path pkg = bench.hotspotPackage("FG_HS920S_S30", 64 * 1024);

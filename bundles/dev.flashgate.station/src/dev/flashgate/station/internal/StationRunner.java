@@ -8,7 +8,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +33,7 @@ import dev.flashgate.core.device.Identity;
 import dev.flashgate.core.device.PortInfo;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.repository.UpdateRepositories;
+import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.station.BoardEntry;
@@ -50,7 +50,9 @@ import dev.flashgate.upgrade.UpdateSessions;
  * (so a burst of devices never waits on a download or a session); each update runs on its own
  * virtual thread, which prepares the package and then waits for one of {@code parallel} slots. A
  * device that is being updated is never considered again until its session ended, however often it
- * re-enumerates; a settled device only once it was unplugged and plugged again.
+ * re-enumerates or whichever mode it shows up in; a settled device only once it was unplugged and
+ * plugged again. A device found in emergency download, which cannot say who it is, is recovered
+ * with its model's package when the journal knows it (a session bound it behind that port).
  */
 final class StationRunner implements StationRun, EventHandler {
 
@@ -59,6 +61,7 @@ final class StationRunner implements StationRun, EventHandler {
     private final StationPolicy policy;
     private final DeviceDiscovery discovery;
     private final UpdateSessions sessions;
+    private final SessionJournal journal;
     private final UpdateRepositories repositories;
     private final PackageResolver resolver;
     private final TrustAnchors anchors;
@@ -66,7 +69,8 @@ final class StationRunner implements StationRun, EventHandler {
     private final Consumer<String> log;
     private final Clock clock;
     private final Map<String, BoardEntry> board = new ConcurrentHashMap<>();
-    private final Set<String> active = ConcurrentHashMap.newKeySet();
+    /** Devices being updated: discovery id to IMEI. */
+    private final Map<String, String> active = new ConcurrentHashMap<>();
     private final Semaphore slots;
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> new Thread(r, "flashgate-station"));
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("flashgate-station-", 0).factory());
@@ -77,11 +81,13 @@ final class StationRunner implements StationRun, EventHandler {
     private volatile boolean closed;
     private ServiceRegistration<EventHandler> registration;
 
-    StationRunner(StationPolicy policy, DeviceDiscovery discovery, UpdateSessions sessions, UpdateRepositories repositories,
-            PackageResolver resolver, TrustAnchors anchors, Consumer<Event> events, Consumer<String> log, Clock clock) {
+    StationRunner(StationPolicy policy, DeviceDiscovery discovery, UpdateSessions sessions, SessionJournal journal,
+            UpdateRepositories repositories, PackageResolver resolver, TrustAnchors anchors, Consumer<Event> events,
+            Consumer<String> log, Clock clock) {
         this.policy = policy;
         this.discovery = discovery;
         this.sessions = sessions;
+        this.journal = journal;
         this.repositories = repositories;
         this.resolver = resolver;
         this.anchors = anchors;
@@ -177,49 +183,76 @@ final class StationRunner implements StationRun, EventHandler {
         }
         Identity identity = device.identity();
         String revision = identity == null ? null : identity.revision();
-        if (active.contains(id) || (old != null && old.stage().settled() && old.present())) {
+        if (active.containsKey(id) || (old != null && old.stage().settled() && old.present())) {
             update(id, e -> with(e, true, revision, port(device)));
             return;
         }
+        Who who;
         if (device.mode() == DeviceMode.EDL) {
-            put(device, Stage.IDENTIFYING, null, null,
-                    "in emergency download: 'flashgate flash' recovers it; station mode waits for it to boot normally");
+            Optional<SessionJournal.DeviceAlias> known = knownAs(id);
+            if (known.isPresent() && active.containsValue(known.get().imei())) {
+                return; // its own update switched it to emergency download: that session has it
+            }
+            if (known.isEmpty()) {
+                put(device, Who.UNKNOWN, Stage.IDENTIFYING, null, null, "in emergency download and not known here (no session "
+                        + "bound it): 'flashgate flash PACKAGE --device " + id + "' recovers it");
+                return;
+            }
+            who = new Who(known.get().imei(), known.get().model(), null);
+        } else if (identity == null || identity.model() == null || !identity.hasImei()) {
+            put(device, Who.UNKNOWN, Stage.IDENTIFYING, null, null, "waiting for its model and IMEI");
             return;
+        } else {
+            who = new Who(identity.imei(), identity.model(), identity.revision());
+            if (active.containsValue(who.imei())) {
+                return; // back from emergency download while the session that recovered it there still runs
+            }
         }
-        if (identity == null || identity.model() == null || !identity.hasImei()) {
-            put(device, Stage.IDENTIFYING, null, null, "waiting for its model and IMEI");
-            return;
-        }
-        Optional<StationPolicy.Rule> rule = policy.ruleFor(identity.model());
+        Optional<StationPolicy.Rule> rule = policy.ruleFor(who.model());
         if (rule.isEmpty()) {
-            put(device, Stage.NO_RULE, null, null, "the policy names no package for " + identity.model() + ": left alone");
+            put(device, who, Stage.NO_RULE, null, null, "the policy names no package for " + who.model() + ": left alone");
             return;
         }
-        active.add(id);
-        put(device, Stage.PREPARING, null, null, "preparing " + rule.get().source());
-        workers.execute(() -> updateDevice(device, rule.get()));
+        active.put(id, who.imei());
+        put(device, who, Stage.PREPARING, null, null, (who.revision() == null ? "in emergency download: recovering with " : "preparing ")
+                + rule.get().source());
+        workers.execute(() -> updateDevice(device, who, rule.get()));
+    }
+
+    /** Who a device is: from its identity, or for one in emergency download from the journal (revision unknown). */
+    private record Who(String imei, String model, String revision) {
+        static final Who UNKNOWN = new Who(null, null, null);
+    }
+
+    private Optional<SessionJournal.DeviceAlias> knownAs(String id) {
+        try {
+            return journal.alias(id);
+        } catch (FlashgateException e) {
+            log.accept(id + ": the journal cannot say who this device is: " + e.code() + ": " + e.detail());
+            return Optional.empty();
+        }
     }
 
     /** One device's update, on its own virtual thread. */
-    private void updateDevice(Device device, StationPolicy.Rule rule) {
+    private void updateDevice(Device device, Who who, StationPolicy.Rule rule) {
         String id = device.id();
         try {
-            PackageResolver.Resolved pkg = resolver.resolve(rule, device.identity().model());
-            if (pkg.version().equals(device.identity().revision())) {
-                put(device, Stage.UP_TO_DATE, pkg, null, "already runs " + pkg.version());
+            PackageResolver.Resolved pkg = resolver.resolve(rule, who.model());
+            if (pkg.version().equals(who.revision())) {
+                put(device, who, Stage.UP_TO_DATE, pkg, null, "already runs " + pkg.version());
                 return;
             }
-            put(device, Stage.QUEUED, pkg, null, "waiting for one of " + policy.parallel() + " session slots");
+            put(device, who, Stage.QUEUED, pkg, null, "waiting for one of " + policy.parallel() + " session slots");
             slots.acquire();
             try {
                 if (closed) {
-                    put(device, Stage.FAILED, pkg, null, "station mode stopped before the update started");
+                    put(device, who, Stage.FAILED, pkg, null, "station mode stopped before the update started");
                     return;
                 }
                 UpdateSession session = sessions.start(new SessionRequest(pkg.file(), id, anchors, policy.allowDowngrade(),
                         policy.sessionOptions()));
-                log.accept(device.identity().imei() + ": " + pkg.name() + " (" + device.identity().revision() + " -> " + pkg.version()
-                        + "), session " + session.id());
+                log.accept(who.imei() + ": " + pkg.name() + " (" + (who.revision() == null ? "in emergency download" : who.revision())
+                        + " -> " + pkg.version() + "), session " + session.id());
                 SessionStatus status = session.status();
                 while (!status.record().state().isFinal()) {
                     SessionStatus now = status;
@@ -285,10 +318,8 @@ final class StationRunner implements StationRun, EventHandler {
                 e.packageName(), e.version(), e.sessionId(), e.sessionState(), e.fraction(), e.code(), e.detail(), e.since());
     }
 
-    private void put(Device device, Stage stage, PackageResolver.Resolved pkg, ErrorCode code, String detail) {
-        Identity identity = device.identity();
-        BoardEntry entry = new BoardEntry(device.id(), identity == null ? null : identity.imei(),
-                identity == null ? null : identity.model(), identity == null ? null : identity.revision(), port(device),
+    private void put(Device device, Who who, Stage stage, PackageResolver.Resolved pkg, ErrorCode code, String detail) {
+        BoardEntry entry = new BoardEntry(device.id(), who.imei(), who.model(), who.revision(), port(device),
                 device.presence() == Device.Presence.PRESENT, stage, pkg == null ? null : pkg.name(),
                 pkg == null ? null : pkg.version(), null, null, 0, code, detail, clock.instant());
         board.put(device.id(), entry);

@@ -21,6 +21,7 @@ import dev.flashgate.core.device.DeviceDiscovery;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.TrustStore;
+import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.core.repository.UpdateRepositories;
 import dev.flashgate.station.StationMode;
 import dev.flashgate.station.StationPolicy;
@@ -36,6 +37,7 @@ public final class StationService implements StationMode {
     private final UpdateRepositories repositories;
     private final PackageVerifier verifier;
     private final TrustStore trustStore;
+    private final SessionJournal journal;
     private final BundleContext context;
     private StationRunner running;
 
@@ -45,12 +47,13 @@ public final class StationService implements StationMode {
     @Activate
     public StationService(@Reference DeviceDiscovery discovery, @Reference UpdateSessions sessions,
             @Reference UpdateRepositories repositories, @Reference PackageVerifier verifier, @Reference TrustStore trustStore,
-            BundleContext context) {
+            @Reference SessionJournal journal, BundleContext context) {
         this.discovery = discovery;
         this.sessions = sessions;
         this.repositories = repositories;
         this.verifier = verifier;
         this.trustStore = trustStore;
+        this.journal = journal;
         this.context = context;
     }
 
@@ -65,7 +68,7 @@ public final class StationService implements StationMode {
             throw new FlashgateException(ErrorCode.USAGE, "station mode already runs on this station; stop it first");
         }
         TrustAnchors anchors = policy.trust().isEmpty() ? trustStore.anchors() : trustStore.load(policy.trust());
-        StationRunner runner = new StationRunner(policy, discovery, sessions, repositories,
+        StationRunner runner = new StationRunner(policy, discovery, sessions, journal, repositories,
                 new PackageResolver(repositories, verifier, anchors), anchors, this::post,
                 line -> post(new Event(Topics.STATION_LOG, Map.of(Topics.KEY_MESSAGE, line))), Clock.systemUTC());
         runner.start(context);
