@@ -257,6 +257,7 @@ final class FirehoseJob implements UpgradeJob {
     @Override
     public void transfer() throws FlashgateException {
         readback(); // the package still holds what was verified, or nothing is written
+        written.clear(); // a retry programs everything again
         programming = !layout.erases().isEmpty(); // from the first erase or accepted program on, the flash changes
         for (Range erase : layout.erases()) {
             firehose.erase(erase);
