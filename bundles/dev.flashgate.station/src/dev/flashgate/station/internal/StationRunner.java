@@ -195,7 +195,7 @@ final class StationRunner implements StationRun, EventHandler {
             }
             if (known.isEmpty()) {
                 put(device, Who.UNKNOWN, Stage.IDENTIFYING, null, null, "in emergency download and not known here (no session "
-                        + "bound it): 'flashgate flash PACKAGE --device " + id + "' recovers it");
+                        + "bound it): 'flashgate flash PACKAGE --port " + port(device) + "' recovers it");
                 return;
             }
             who = new Who(known.get().imei(), known.get().model(), null);
