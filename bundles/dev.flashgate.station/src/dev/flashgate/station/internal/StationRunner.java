@@ -187,12 +187,10 @@ final class StationRunner implements StationRun, EventHandler {
             update(id, e -> with(e, true, revision, port(device)));
             return;
         }
+        boolean edl = device.mode() == DeviceMode.EDL;
         Who who;
-        if (device.mode() == DeviceMode.EDL) {
+        if (edl) {
             Optional<SessionJournal.DeviceAlias> known = knownAs(id);
-            if (known.isPresent() && active.containsValue(known.get().imei())) {
-                return; // its own update switched it to emergency download: that session has it
-            }
             if (known.isEmpty()) {
                 put(device, Who.UNKNOWN, Stage.IDENTIFYING, null, null, "in emergency download and not known here (no session "
                         + "bound it): 'flashgate flash PACKAGE --port " + port(device) + "' recovers it");
@@ -204,9 +202,9 @@ final class StationRunner implements StationRun, EventHandler {
             return;
         } else {
             who = new Who(identity.imei(), identity.model(), identity.revision());
-            if (active.containsValue(who.imei())) {
-                return; // back from emergency download while the session that recovered it there still runs
-            }
+        }
+        if (active.containsValue(who.imei())) {
+            return; // the device in another mode (switched to emergency download, or back from it) while its session runs
         }
         Optional<StationPolicy.Rule> rule = policy.ruleFor(who.model());
         if (rule.isEmpty()) {
@@ -214,7 +212,7 @@ final class StationRunner implements StationRun, EventHandler {
             return;
         }
         active.put(id, who.imei());
-        put(device, who, Stage.PREPARING, null, null, (who.revision() == null ? "in emergency download: recovering with " : "preparing ")
+        put(device, who, Stage.PREPARING, null, null, (edl ? "in emergency download: recovering with " : "preparing ")
                 + rule.get().source());
         workers.execute(() -> updateDevice(device, who, rule.get()));
     }
@@ -251,7 +249,7 @@ final class StationRunner implements StationRun, EventHandler {
                 }
                 UpdateSession session = sessions.start(new SessionRequest(pkg.file(), id, anchors, policy.allowDowngrade(),
                         policy.sessionOptions()));
-                log.accept(who.imei() + ": " + pkg.name() + " (" + (who.revision() == null ? "in emergency download" : who.revision())
+                log.accept(who.imei() + ": " + pkg.name() + " (" + (device.mode() == DeviceMode.EDL ? "in emergency download" : who.revision())
                         + " -> " + pkg.version() + "), session " + session.id());
                 SessionStatus status = session.status();
                 while (!status.record().state().isFinal()) {
