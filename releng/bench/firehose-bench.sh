@@ -98,7 +98,7 @@ print(t(s["started"]), t(s["ended"]), x["TRANSFERRING"], x["VERIFYING_DEVICE"])'
 }
 
 package big "$mib"
-bytes_big=$(((mib + 1) << 20))
+bytes=$(((mib + 1) << 20)) # the modem image and the MiB of system image
 simulate 5 BIGM > "$work/BIGM.imeis"
 mapfile -t bigs < "$work/BIGM.imeis"
 raws=()
@@ -115,7 +115,7 @@ program=$(median "${programs[@]}")
 ratio=$(py "
 import statistics, sys
 raws, programs = sys.argv[1].split(), sys.argv[2].split()
-print(statistics.median(($bytes_big / float(p)) / ($((mib << 20)) / float(r)) for r, p in zip(raws, programs)))" "${raws[*]}" "${programs[*]}")
+print(statistics.median(($bytes / float(p)) / ($((mib << 20)) / float(r)) for r, p in zip(raws, programs)))" "${raws[*]}" "${programs[*]}")
 kill "${pids[-1]}" && wait "${pids[-1]}" 2>/dev/null || true
 
 package each "$each"
@@ -148,7 +148,6 @@ one_paced=$one
 span_paced=$span
 at_once EIGHT
 
-bytes=$(((mib + 1) << 20))
 py "
 raw, program, one, span, mib, each, ratio = $raw, $program, $one, $span, $mib, $each, $ratio
 one_paced, span_paced, rate_limit = $one_paced, $span_paced, $flash_rate

@@ -57,7 +57,8 @@ public final class DemoSampleFactory implements DemoSamples {
                 folder.resolve("packages/MF833S-FG_MF833S_B07.fgp"), folder.resolve("packages/HS920S-FG_HS920S_A02.fgp"),
                 folder.resolve("packages/HS920S-FG_HS920S_A02-corrupted.fgp"));
         Path version = folder.resolve(".demo-version");
-        if (samples.all().stream().allMatch(Files::isRegularFile) && Files.isRegularFile(samples.stationPolicy()) && stillValid(samples.signerCertificate())
+        if (samples.all().stream().allMatch(Files::isRegularFile) && Files.isRegularFile(samples.stationPolicy())
+                && stillValid(samples.signerCertificate())
                 && Files.isRegularFile(version) && readQuietly(version).equals(DEMO_VERSION)) {
             return samples;
         }

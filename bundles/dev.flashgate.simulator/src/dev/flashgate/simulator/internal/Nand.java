@@ -2,6 +2,7 @@ package dev.flashgate.simulator.internal;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,7 +64,7 @@ final class Nand implements AutoCloseable {
     synchronized void write(long sector, byte[] data, int length) throws IOException {
         invert(data, 0, length);
         // through the channel: the JDK reuses its buffer, where RandomAccessFile.write allocates one per call
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data, 0, length);
+        ByteBuffer b = ByteBuffer.wrap(data, 0, length);
         while (b.hasRemaining()) {
             file.getChannel().write(b, sector * SECTOR + b.position());
         }

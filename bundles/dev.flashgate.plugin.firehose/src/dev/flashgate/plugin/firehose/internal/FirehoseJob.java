@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ final class FirehoseJob implements UpgradeJob {
     /** The device patches of the package's {@code patch*.xml} artifacts (type {@code patch}), in order. */
     private final List<Map<String, String>> patches;
     private final Map<RawProgram.Program, Artifact> images = new LinkedHashMap<>();
-    private final List<RawProgram.Program> written = new java.util.ArrayList<>();
+    private final List<RawProgram.Program> written = new ArrayList<>();
     /** What each range must read back as, computed from the package while the device switches to EDL. */
     private FutureTask<Map<RawProgram.Program, String>> readback;
     private final String usbSerial;
@@ -74,7 +75,7 @@ final class FirehoseJob implements UpgradeJob {
         }
         this.programmer = read(programmerArtifact);
         this.layout = RawProgram.parse(read(layoutArtifact), layoutArtifact.path());
-        List<Map<String, String>> disk = new java.util.ArrayList<>();
+        List<Map<String, String>> disk = new ArrayList<>();
         for (Artifact patch : m.artifacts().stream().filter(a -> "patch".equals(a.type())).toList()) {
             if (patch.size() > MAX_LAYOUT) {
                 throw new FlashgateException(ErrorCode.MANIFEST_INVALID, patch.path() + " is larger than " + MAX_LAYOUT + " bytes");

@@ -3,6 +3,7 @@ package dev.flashgate.plugin.firehose.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -31,7 +32,7 @@ final class Readback {
             sha.update(buffer, 0, n);
             left -= n;
         }
-        java.util.Arrays.fill(buffer, (byte) 0);
+        Arrays.fill(buffer, (byte) 0);
         for (long left = rangeBytes - size; left > 0; left -= buffer.length) {
             sha.update(buffer, 0, (int) Math.min(buffer.length, left));
         }

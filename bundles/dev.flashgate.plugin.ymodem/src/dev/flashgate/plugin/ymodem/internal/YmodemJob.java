@@ -1,5 +1,6 @@
 package dev.flashgate.plugin.ymodem.internal;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -109,7 +110,7 @@ final class YmodemJob implements UpgradeJob {
         }
         String name = image.path().substring(image.path().lastIndexOf('/') + 1);
         // buffered: YMODEM takes 1 KiB at a time, the package is better read (and re-hashed) in large pieces
-        try (InputStream data = new java.io.BufferedInputStream(context.pkg().open(image), 64 * 1024)) {
+        try (InputStream data = new BufferedInputStream(context.pkg().open(image), 64 * 1024)) {
             sender.send(name, image.size(), data, sent -> context.progress(sent, image.size()));
         } catch (IOException e) {
             throw new FlashgateException(ErrorCode.INTERNAL, "closing " + image.path() + ": " + e.getMessage(), e);
