@@ -18,6 +18,23 @@ public class FlashgateException extends Exception {
         this.code = Objects.requireNonNull(code);
     }
 
+    /**
+     * A failure that reached a boundary (a command, a session, a verification) without a code of
+     * its own, typed: the Java heap running out is the station's condition, anything else a bug.
+     * Boundaries catch {@link Throwable} and type it here, so that no {@link Error} ends a command
+     * with status 0 or leaves a session without an outcome.
+     */
+    public static FlashgateException unexpected(Throwable t) {
+        if (t instanceof FlashgateException fe) {
+            return fe;
+        }
+        if (t instanceof OutOfMemoryError) {
+            return new FlashgateException(ErrorCode.HOST_LOW_MEMORY, "the Java heap is exhausted (" + t.getMessage()
+                    + "; at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB)", t);
+        }
+        return new FlashgateException(ErrorCode.INTERNAL, t.toString(), t);
+    }
+
     public ErrorCode code() {
         return code;
     }

@@ -75,6 +75,7 @@ public final class ArtifactHasher implements AutoCloseable {
                 case Failure f when f.getCause() instanceof FlashgateException fe -> throw fe;
                 case Failure f when f.getCause() instanceof IOException io -> throw io;
                 case RuntimeException re -> throw re;
+                case Error err -> throw err;
                 default -> throw new IllegalStateException(e.getCause());
             }
         }

@@ -71,6 +71,8 @@ public final class CmsSignatureCheck {
         }
     }
 
+    /** The encapsulated content type of a signature over plain bytes (RFC 5652, id-data). */
+    private static final String ID_DATA = "1.2.840.113549.1.7.1";
     private static final Map<String, String> DIGESTS = Map.of(
             "2.16.840.1.101.3.4.2.1", "SHA-256",
             "2.16.840.1.101.3.4.2.2", "SHA-384",
@@ -128,11 +130,18 @@ public final class CmsSignatureCheck {
     }
 
     private static CMSSignedData parse(byte[] content, byte[] signature) throws FlashgateException {
+        BerShape.check(signature);
+        CMSSignedData cms;
         try {
-            return new CMSSignedData(new CMSProcessableByteArray(content), signature);
+            cms = new CMSSignedData(new CMSProcessableByteArray(content), signature);
         } catch (CMSException | RuntimeException e) {
             throw new FlashgateException(SIG_INVALID, "manifest.json.p7s is not a CMS SignedData: " + e.getMessage());
         }
+        if (!ID_DATA.equals(cms.getSignedContentTypeOID())) {
+            throw new FlashgateException(SIG_INVALID, "the signature is over content of type " + cms.getSignedContentTypeOID()
+                    + ", not over data (" + ID_DATA + ")");
+        }
+        return cms;
     }
 
     private static List<X509Certificate> certificates(CMSSignedData cms) throws FlashgateException {

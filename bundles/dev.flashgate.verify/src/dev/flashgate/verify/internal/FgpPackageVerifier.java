@@ -147,6 +147,9 @@ public final class FgpPackageVerifier implements PackageVerifier {
                 fail(new FlashgateException(ErrorCode.USAGE, "cannot read " + pkg + ": " + e.getClass().getSimpleName()));
             } catch (IOException e) {
                 fail(new FlashgateException(ErrorCode.PKG_TRUNCATED, "reading " + pkg + " failed: " + e.getMessage(), e));
+            } catch (RuntimeException | Error e) {
+                // fail closed: whatever broke, the package is not verified (and the caller hears why)
+                fail(FlashgateException.unexpected(e));
             } finally {
                 if (keepOpen && completed && failure == null) {
                     kept = zip;
