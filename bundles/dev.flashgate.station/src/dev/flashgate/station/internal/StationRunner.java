@@ -266,8 +266,9 @@ final class StationRunner implements StationRun, EventHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(id, ErrorCode.CANCELLED, "station mode stopped");
-        } catch (RuntimeException e) {
-            fail(id, ErrorCode.INTERNAL, e.toString());
+        } catch (RuntimeException | Error e) {
+            FlashgateException typed = FlashgateException.unexpected(e);
+            fail(id, typed.code(), typed.detail());
         } finally {
             active.remove(id);
             touched();

@@ -114,11 +114,20 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
             finish(SUCCEEDED, null, null, new DeviceCondition(DeviceCondition.Kind.UPDATED, "runs " + m.version()));
         } catch (FlashgateException e) {
             failed(e);
-        } catch (RuntimeException e) {
-            failed(new FlashgateException(ErrorCode.INTERNAL, e.toString(), e));
+        } catch (RuntimeException | Error e) {
+            // an Error too: a session thread never dies with its outcome unwritten and its caller waiting
+            failed(FlashgateException.unexpected(e));
         } finally {
-            release(); // normally done already, before the outcome was written
-            ended.countDown();
+            try {
+                release(); // normally done already, before the outcome was written
+            } finally {
+                if (!record.state().isFinal()) { // failed() itself broke (no memory left even for that)
+                    record = record.withOutcome(ErrorCode.INTERNAL, "the session ended without an outcome",
+                            new DeviceCondition(DeviceCondition.Kind.UNKNOWN, "reconnect the device and check what it runs"))
+                            .enter(FAILED, engine.clock().instant());
+                }
+                ended.countDown();
+            }
         }
     }
 
@@ -286,7 +295,7 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
         record = record.withOutcome(code, detail, condition).enter(state, engine.clock().instant());
         try {
             engine.journal().write(record, new Transition(++seq, record.ended(), state, code, detail));
-        } catch (FlashgateException e) {
+        } catch (FlashgateException | RuntimeException | Error e) {
             log("the journal could not store the outcome: " + e);
         }
         engine.post(this, state, code);
