@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.flashgate.core.Printable;
 import dev.flashgate.core.device.Device;
 import dev.flashgate.core.device.PortInfo;
 
@@ -21,9 +22,9 @@ final class DeviceText {
             w.println("no devices found (plug one in, or start simulated ones with 'flashgate simulate')");
             return;
         }
-        w.printf("%-8s %-10s %-22s %-16s %-6s %s%n", "STATE", "MODEL", "REVISION", "IMEI", "MODE", "PORTS");
+        EscapingWriter.line(w, "%-8s %-10s %-22s %-16s %-6s %s", "STATE", "MODEL", "REVISION", "IMEI", "MODE", "PORTS");
         for (Device d : devices) {
-            w.println(line(d));
+            w.println(Printable.line(line(d)));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.flashgate.cli;
 import java.io.PrintWriter;
 
 import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.Printable;
 
 /** How an error is shown to a technician: {@code CODE: detail}, then symptom, cause and resolution. */
 final class ErrorText {
@@ -11,7 +12,7 @@ final class ErrorText {
     }
 
     static void print(PrintWriter w, ErrorCode code, String detail) {
-        w.println(code.name() + ": " + detail);
+        w.println(code.name() + ": " + Printable.line(detail));
         explain(w, code);
     }
 

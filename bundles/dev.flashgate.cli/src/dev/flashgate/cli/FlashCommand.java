@@ -208,7 +208,7 @@ final class FlashCommand implements Callable<Integer> {
             }
             for (String line : log.subList(logged, log.size())) {
                 if (drawn) {
-                    t.err().print("\r" + " ".repeat(79) + "\r");
+                    EscapingWriter.control(t.err(), "\r" + " ".repeat(79) + "\r");
                     drawn = false;
                 }
                 t.err().println(line);
@@ -216,13 +216,14 @@ final class FlashCommand implements Callable<Integer> {
             logged = log.size();
             if (s.record().state().isFinal()) {
                 if (drawn) {
-                    t.err().print("\r" + " ".repeat(79) + "\r");
+                    EscapingWriter.control(t.err(), "\r" + " ".repeat(79) + "\r");
                 }
                 t.err().flush();
                 return s;
             }
             if (t.interactive()) {
-                t.err().print("\r" + SessionText.progressLine(s));
+                EscapingWriter.control(t.err(), "\r");
+                t.err().print(SessionText.progressLine(s));
                 drawn = true;
             }
             t.err().flush();

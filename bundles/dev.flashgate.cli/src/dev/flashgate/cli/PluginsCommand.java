@@ -32,18 +32,18 @@ final class PluginsCommand implements Runnable {
     }
 
     static void print(Terminal t, InstalledPlugin p) {
-        t.out().printf("%-34s %-22s %-9s %s%n", p.symbolicName(), p.version() == null ? "?" : p.version(),
+        EscapingWriter.line(t.out(), "%-34s %-22s %-9s %s", p.symbolicName(), p.version() == null ? "?" : p.version(),
                 p.origin() == InstalledPlugin.Origin.BUILT_IN ? "built-in" : "installed", p.status().name().toLowerCase());
         if (p.signer() != null) {
-            t.out().printf("    signed by %s%n", p.signer().subject());
+            EscapingWriter.line(t.out(), "    signed by %s", p.signer().subject());
         }
         for (PluginInfo info : p.plugins()) {
             for (DeviceSeries s : info.series()) {
-                t.out().printf("    %s %s: %s%n", info.id(), info.version(), series(s));
+                EscapingWriter.line(t.out(), "    %s %s: %s", info.id(), info.version(), series(s));
             }
         }
         if (p.problem() != null) {
-            t.out().printf("    refused at start: %s: %s%n", p.problem().name(), p.detail());
+            EscapingWriter.line(t.out(), "    refused at start: %s: %s", p.problem().name(), p.detail());
         }
     }
 
@@ -147,7 +147,7 @@ final class PluginsCommand implements Runnable {
         @Override
         public Integer call() throws FlashgateException {
             InstalledPlugin removed = services.plugins().remove(name);
-            services.terminal().out().printf("removed %s %s%n", removed.symbolicName(), removed.version());
+            EscapingWriter.line(services.terminal().out(), "removed %s %s", removed.symbolicName(), removed.version());
             return 0;
         }
     }
@@ -172,7 +172,7 @@ final class PluginsCommand implements Runnable {
             SigningCredentials credentials = signing.read(services.keys());
             for (Path jar : jars) {
                 services.pluginSigner().sign(jar, credentials);
-                services.terminal().out().printf("signed %s as %s%n", jar, credentials.certificate().getSubjectX500Principal().getName());
+                EscapingWriter.line(services.terminal().out(), "signed %s as %s", jar, credentials.certificate().getSubjectX500Principal().getName());
             }
             return 0;
         }

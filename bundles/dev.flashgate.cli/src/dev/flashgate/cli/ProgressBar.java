@@ -35,7 +35,8 @@ final class ProgressBar implements ProgressListener {
         lastDraw = now;
         int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
         double seconds = Math.max(1e-3, (now - started) / 1e9);
-        err.printf("\r%s [%s%s] %3d%% %6.0f MiB/s", label, "#".repeat(filled), " ".repeat(WIDTH - filled),
+        EscapingWriter.control(err, "\r");
+        err.printf("%s [%s%s] %3d%% %6.0f MiB/s", label, "#".repeat(filled), " ".repeat(WIDTH - filled),
                 total == 0 ? 100 : 100 * done / total, done / seconds / (1 << 20));
         err.flush();
         drawn = true;
@@ -44,7 +45,7 @@ final class ProgressBar implements ProgressListener {
     /** Clears the line so the result starts on a clean one. */
     static void finish(ProgressListener listener) {
         if (listener instanceof ProgressBar bar && bar.drawn) {
-            bar.err.print("\r" + " ".repeat(bar.label.length() + WIDTH + 24) + "\r");
+            EscapingWriter.control(bar.err, "\r" + " ".repeat(bar.label.length() + WIDTH + 24) + "\r");
             bar.err.flush();
         }
     }

@@ -41,13 +41,13 @@ final class RemoteCommand implements Runnable {
     }
 
     static void print(Terminal t, RepositoryStatus s) {
-        t.out().printf("%-16s %s%n", s.name(), s.location());
+        EscapingWriter.line(t.out(), "%-16s %s", s.name(), s.location());
         if (s.updatedOnce()) {
-            t.out().printf("    root v%d, targets v%d, snapshot v%d, timestamp v%d; %d package(s); updated %s; valid until %s%n",
+            EscapingWriter.line(t.out(), "    root v%d, targets v%d, snapshot v%d, timestamp v%d; %d package(s); updated %s; valid until %s",
                     s.rootVersion(), s.targetsVersion(), s.snapshotVersion(), s.timestampVersion(), s.targets(), s.updated(),
                     s.expires());
         } else {
-            t.out().printf("    root v%d pinned; nothing usable now: never updated, expired or cut short (run 'flashgate remote update %s')%n",
+            EscapingWriter.line(t.out(), "    root v%d pinned; nothing usable now: never updated, expired or cut short (run 'flashgate remote update %s')",
                     s.rootVersion(), s.name());
         }
     }
@@ -202,7 +202,7 @@ final class RemoteCommand implements Runnable {
                 return 0;
             }
             for (RepositoryTarget t : targets) {
-                services.terminal().out().printf("%-36s %-12s code %-8d %-18s %s  %d bytes%n", t.name(), t.firmwareVersion(),
+                EscapingWriter.line(services.terminal().out(), "%-36s %-12s code %-8d %-18s %s  %d bytes", t.name(), t.firmwareVersion(),
                         t.versionCode(), t.plugin(), String.join(",", t.models()), t.length());
             }
             return 0;
@@ -255,9 +255,9 @@ final class RemoteCommand implements Runnable {
                 } catch (java.io.IOException e) {
                     throw new FlashgateException(ErrorCode.HOST_IO, "cannot write " + to + ": " + e.getMessage(), e);
                 }
-                t.out().printf("saved %s%n", to);
+                EscapingWriter.line(t.out(), "saved %s", to);
             } else {
-                t.out().printf("cached %s%n", cached);
+                EscapingWriter.line(t.out(), "cached %s", cached);
             }
             return 0;
         }
@@ -277,7 +277,7 @@ final class RemoteCommand implements Runnable {
         @Override
         public Integer call() throws FlashgateException {
             services.repositories().remove(name);
-            services.terminal().out().printf("removed %s%n", name);
+            EscapingWriter.line(services.terminal().out(), "removed %s", name);
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.flashgate.core.Printable;
 import dev.flashgate.core.pkg.ArtifactResult;
 import dev.flashgate.core.pkg.CertificateInfo;
 import dev.flashgate.core.pkg.EntryInfo;
@@ -24,18 +25,19 @@ final class ReportText {
         switch (r.verdict()) {
             case Verdict.Verified v -> {
                 Manifest m = r.manifest();
-                w.printf("VERIFIED  %s%n", r.source());
+                w.printf("VERIFIED  %s%n", line(r.source().toString()));
                 w.printf("  %s %s (versionCode %d, securityVersion %d) from %s%n",
-                        m.title() == null ? "" : m.title() + " -", m.version(), m.versionCode(), m.securityVersion(), m.vendor());
-                w.printf("  for %s%s, plugin %s%n", String.join(", ", m.target().models()),
-                        m.target().chipset() == null ? "" : " (" + m.target().chipset() + ")", m.target().plugin());
-                w.printf("  signed by %s, trusted through %s%n", r.signature().signer().subject(), anchorsOrigin);
+                        m.title() == null ? "" : line(m.title()) + " -", line(m.version()), m.versionCode(), m.securityVersion(),
+                        line(m.vendor()));
+                w.printf("  for %s%s, plugin %s%n", line(String.join(", ", m.target().models())),
+                        m.target().chipset() == null ? "" : " (" + line(m.target().chipset()) + ")", line(m.target().plugin()));
+                w.printf("  signed by %s, trusted through %s%n", line(r.signature().signer().subject()), line(anchorsOrigin));
                 w.printf("  %d artifacts, %s, every SHA-256 matched in %.2f s%n", r.artifacts().size(),
                         bytes(m.totalArtifactBytes()), r.elapsed().toNanos() / 1e9);
                 warnings(w, m);
             }
             case Verdict.Rejected rejected -> {
-                w.printf("REJECTED  %s%n", r.source());
+                w.printf("REJECTED  %s%n", line(r.source().toString()));
                 ErrorText.print(w, rejected.code(), rejected.detail());
             }
         }
@@ -48,10 +50,10 @@ final class ReportText {
     }
 
     static void inspect(PrintWriter w, VerificationReport r) {
-        w.printf("Package    %s%n", r.source());
+        w.printf("Package    %s%n", line(r.source().toString()));
         w.printf("  size     %s, %d entries%n", r.packageSize() < 0 ? "unreadable" : bytes(r.packageSize()), r.entries().size());
         for (EntryInfo e : r.entries()) {
-            w.printf("    %-44s %12d %s%n", e.name(), e.size(), e.directory() ? "dir" : e.compressed() ? "deflated" : "stored");
+            w.printf("    %-44s %12d %s%n", line(e.name()), e.size(), e.directory() ? "dir" : e.compressed() ? "deflated" : "stored");
         }
         w.println();
         signature(w, r.signature());
@@ -82,8 +84,8 @@ final class ReportText {
     }
 
     private static void certificate(PrintWriter w, String role, CertificateInfo c) {
-        w.printf("  %-8s %s%n", role, c.subject());
-        w.printf("           issuer %s%n", c.issuer());
+        w.printf("  %-8s %s%n", role, line(c.subject()));
+        w.printf("           issuer %s%n", line(c.issuer()));
         w.printf("           valid  %s .. %s, %s key%s%n", c.notBefore(), c.notAfter(), c.keyAlgorithm(), c.ca() ? ", CA" : "");
         if (!c.keyUsage().isEmpty() || !c.extendedKeyUsage().isEmpty()) {
             w.printf("           usage  %s%n", String.join(", ", concat(c.keyUsage(), c.extendedKeyUsage())));
@@ -122,18 +124,31 @@ final class ReportText {
         w.println("  artifacts");
         for (ArtifactResult a : r.artifacts().isEmpty()
                 ? m.artifacts().stream().map(ArtifactResult::notChecked).toList() : r.artifacts()) {
-            w.printf("    %-14s %-40s %12d  %-10s %s%n", a.status(), a.artifact().path(), a.artifact().size(),
-                    a.artifact().type() == null ? "-" : a.artifact().type(), a.artifact().sha256());
+            w.printf("    %-14s %-40s %12d  %-10s %s%n", a.status(), line(a.artifact().path()), a.artifact().size(),
+                    a.artifact().type() == null ? "-" : line(a.artifact().type()), line(a.artifact().sha256()));
             if (a.actualSha256() != null && a.status() != ArtifactResult.Status.MATCH) {
                 w.printf("    %-14s %-40s %12d  %-10s %s (actual)%n", "", "", a.actualSize(), "", a.actualSha256());
             }
         }
     }
 
+    /**
+     * One manifest field; a value of several lines (notes) continues under a gutter, so that no
+     * line of it can pass for a line of the report.
+     */
     private static void field(PrintWriter w, String name, Object value) {
-        if (value != null) {
-            w.printf("  %-9s%s%n", name, value);
+        if (value == null) {
+            return;
         }
+        List<String> lines = Printable.lines(value.toString());
+        w.printf("  %-9s%s%n", line(name), lines.isEmpty() ? "" : lines.get(0));
+        for (String more : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            w.printf("  %-9s| %s%n", "", more);
+        }
+    }
+
+    private static String line(String text) {
+        return Printable.line(text);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

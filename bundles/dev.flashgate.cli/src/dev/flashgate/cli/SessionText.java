@@ -52,28 +52,28 @@ final class SessionText {
             w.println("no sessions journaled");
             return;
         }
-        w.printf("%-20s %-12s %-16s %-8s %-16s %-16s %-26s %s%n", "STARTED", "STATE", "REACHED", "MODEL", "IMEI", "FROM", "TO", "OUTCOME");
+        EscapingWriter.line(w, "%-20s %-12s %-16s %-8s %-16s %-16s %-26s %s", "STARTED", "STATE", "REACHED", "MODEL", "IMEI", "FROM", "TO", "OUTCOME");
         for (SessionRecord r : sessions) {
             String outcome = r.code() != null ? r.code().name() : r.condition() != null ? r.condition().kind().name() : "";
-            w.printf("%-20s %-12s %-16s %-8s %-16s %-16s %-26s %s%n", r.started().toString().substring(0, 19).replace('T', ' '),
+            EscapingWriter.line(w, "%-20s %-12s %-16s %-8s %-16s %-16s %-26s %s", r.started().toString().substring(0, 19).replace('T', ' '),
                     r.state(), r.lastActive() == null ? "-" : r.lastActive(), dash(r.model()), dash(r.imei()),
                     dash(r.revisionBefore()), dash(r.version()), outcome);
         }
     }
 
     static void details(PrintWriter w, SessionRecord r, List<Transition> transitions) {
-        w.println("session   " + r.id());
-        w.println("package   " + dash(r.packagePath()) + " (" + dash(r.version()) + ", versionCode " + r.versionCode()
-                + ", security " + r.securityVersion() + ", plugin " + dash(r.plugin()) + ")");
-        w.println("device    " + dash(r.model()) + " IMEI " + dash(r.imei()) + ", was " + dash(r.revisionBefore()));
-        w.println("station   " + dash(r.station()));
-        w.println("outcome   " + r.state() + (r.code() == null ? "" : " " + r.code() + ": " + r.detail()));
+        EscapingWriter.line(w, "session   %s", r.id());
+        EscapingWriter.line(w, "package   %s (%s, versionCode %d, security %d, plugin %s)", dash(r.packagePath()), dash(r.version()),
+                r.versionCode(), r.securityVersion(), dash(r.plugin()));
+        EscapingWriter.line(w, "device    %s IMEI %s, was %s", dash(r.model()), dash(r.imei()), dash(r.revisionBefore()));
+        EscapingWriter.line(w, "station   %s", dash(r.station()));
+        EscapingWriter.line(w, "outcome   %s%s", r.state(), r.code() == null ? "" : " " + r.code() + ": " + r.detail());
         if (r.condition() != null) {
-            w.println("device is " + r.condition());
+            EscapingWriter.line(w, "device is %s", r.condition());
         }
         for (Transition t : transitions) {
-            w.println("  " + t.seq() + "  " + t.at() + "  " + t.state() + (t.code() == null ? "" : "  " + t.code())
-                    + (t.detail() == null ? "" : "  " + t.detail()));
+            EscapingWriter.line(w, "  %d  %s  %s%s%s", t.seq(), t.at(), t.state(), t.code() == null ? "" : "  " + t.code(),
+                    t.detail() == null ? "" : "  " + t.detail());
         }
     }
 

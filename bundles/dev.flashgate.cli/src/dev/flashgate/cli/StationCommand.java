@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.Printable;
 import dev.flashgate.station.BoardEntry;
 import dev.flashgate.station.StationPolicy;
 import dev.flashgate.station.StationRun;
@@ -124,9 +125,9 @@ final class StationCommand implements Callable<Integer> {
             if (key.equals(shown.put(e.deviceId(), key))) {
                 continue;
             }
-            t.out().printf("%s  %-26s %-8s %-16s %-10s %s%n", LocalTime.ofInstant(e.since(), ZoneId.systemDefault()).format(TIME),
-                    e.port() == null ? "-" : e.port(), e.model() == null ? "?" : e.model(), e.imei() == null ? "-" : e.imei(),
-                    e.stage(), describe(e));
+            t.out().println(Printable.line(String.format("%s  %-26s %-8s %-16s %-10s %s",
+                    LocalTime.ofInstant(e.since(), ZoneId.systemDefault()).format(TIME), e.port() == null ? "-" : e.port(),
+                    e.model() == null ? "?" : e.model(), e.imei() == null ? "-" : e.imei(), e.stage(), describe(e))));
         }
         t.flush();
     }
@@ -141,21 +142,25 @@ final class StationCommand implements Callable<Integer> {
         }
 
         void draw(List<BoardEntry> board) {
-            StringBuilder s = new StringBuilder();
             if (drawn > 0) {
-                s.append("\033[").append(drawn).append('F'); // back to the board's first line
+                EscapingWriter.control(err, "\033[" + drawn + "F"); // back to the board's first line
             }
-            s.append(String.format("%-24s %-8s %-16s %-18s %-11s %5s  %s\033[K%n", "PORT", "MODEL", "IMEI", "REVISION", "STAGE", "", "PACKAGE / OUTCOME"));
+            line(String.format("%-24s %-8s %-16s %-18s %-11s %5s  %s", "PORT", "MODEL", "IMEI", "REVISION", "STAGE", "", "PACKAGE / OUTCOME"));
             for (BoardEntry e : board) {
                 String line = String.format("%-24s %-8s %-16s %-18s %-11s %5s  %s", e.port() == null ? "-" : e.port(),
                         e.model() == null ? "?" : e.model(), e.imei() == null ? "-" : e.imei(),
                         e.revision() == null ? "" : e.revision(), e.stage(),
                         e.stage() == BoardEntry.Stage.UPDATING ? Math.round(e.fraction() * 100) + "%" : "", describe(e));
-                s.append(line.length() > 160 ? line.substring(0, 159) + "~" : line).append("\033[K").append(System.lineSeparator());
+                line(line.length() > 160 ? line.substring(0, 159) + "~" : line);
             }
             drawn = board.size() + 1;
-            err.print(s);
             err.flush();
+        }
+
+        /** One line of the board, the rest of the old one cleared. */
+        private void line(String text) {
+            err.print(Printable.line(text));
+            EscapingWriter.control(err, "\033[K" + System.lineSeparator());
         }
     }
 

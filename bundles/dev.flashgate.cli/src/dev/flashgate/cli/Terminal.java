@@ -3,8 +3,16 @@ package dev.flashgate.cli;
 import java.io.Console;
 import java.io.PrintWriter;
 
-/** Where a command writes: results to {@code out}, diagnostics and progress to {@code err}. */
+/**
+ * Where a command writes: results to {@code out}, diagnostics and progress to {@code err}. Both
+ * escape control and format characters whatever is printed on them ({@link EscapingWriter}).
+ */
 public record Terminal(PrintWriter out, PrintWriter err, boolean interactive) {
+
+    public Terminal {
+        out = EscapingWriter.of(out);
+        err = EscapingWriter.of(err);
+    }
 
     /** The process's own streams; progress is drawn only when they are a terminal. */
     public static Terminal system() {

@@ -44,8 +44,8 @@ final class TrustCommand implements Runnable {
             return;
         }
         for (CertificateInfo c : anchors) {
-            t.out().printf("%s  %s%n    valid %s .. %s%s%n", c.sha256Fingerprint(), c.subject(), c.notBefore(), c.notAfter(),
-                    c.ca() ? ", CA" : "");
+            EscapingWriter.line(t.out(), "%s  %s", c.sha256Fingerprint(), c.subject());
+            EscapingWriter.line(t.out(), "    valid %s .. %s%s", c.notBefore(), c.notAfter(), c.ca() ? ", CA" : "");
         }
     }
 
@@ -64,7 +64,7 @@ final class TrustCommand implements Runnable {
         @Override
         public Integer call() throws FlashgateException {
             List<CertificateInfo> added = store.of(services).add(pem);
-            services.terminal().out().printf("trusted %d anchor(s):%n", added.size());
+            EscapingWriter.line(services.terminal().out(), "trusted %d anchor(s):", added.size());
             print(services.terminal(), added, false);
             return 0;
         }
@@ -112,7 +112,7 @@ final class TrustCommand implements Runnable {
             if (removed.isEmpty()) {
                 throw new FlashgateException(ErrorCode.USAGE, "no anchor's fingerprint starts with " + fingerprint);
             }
-            services.terminal().out().printf("removed %s%n", removed.get(0).subject());
+            EscapingWriter.line(services.terminal().out(), "removed %s", removed.get(0).subject());
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 
+import dev.flashgate.core.Printable;
 import dev.flashgate.core.pkg.VerificationReport;
 
 /** A window with two packages side by side: manifest fields (differences marked) and artifact changes. */
@@ -19,7 +20,7 @@ final class CompareView {
         shell = new Shell(parent, SWT.SHELL_TRIM);
         String a = left.source().getFileName().toString();
         String b = right.source().getFileName().toString();
-        shell.setText("Compare " + a + " and " + b);
+        shell.setText(Printable.line("Compare " + a + " and " + b));
         shell.setLayout(new FillLayout());
         SashForm sash = new SashForm(shell, SWT.VERTICAL);
         PackageComparison c = PackageComparison.of(left.manifest(), right.manifest());

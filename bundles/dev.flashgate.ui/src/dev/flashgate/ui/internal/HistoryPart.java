@@ -23,6 +23,7 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
 import org.osgi.service.event.Event;
 
+import dev.flashgate.core.Printable;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.Topics;
 import dev.flashgate.core.session.SessionJournal;
@@ -143,7 +144,7 @@ public final class HistoryPart {
                     }
                 });
             } catch (FlashgateException e) {
-                sync.asyncExec(() -> status.setText("The journal cannot be read: " + e.code() + ": " + e.detail()));
+                sync.asyncExec(() -> status.setText("The journal cannot be read: " + e.code() + ": " + Printable.line(e.detail())));
             }
         });
     }

@@ -19,6 +19,7 @@ import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Table;
 
 
+import dev.flashgate.core.Printable;
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.pkg.ArtifactResult;
 import dev.flashgate.core.pkg.CertificateInfo;
@@ -98,7 +99,7 @@ final class ReportView {
             ErrorCode c = rejected.code();
             verdict.setText("REJECTED: " + c.name() + ". " + c.symptom());
             verdict.setForeground(root.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
-            explain("What happened: " + rejected.detail() + "\nCause: " + c.cause() + "\nWhat to do: " + c.resolution());
+            explain("What happened: " + Printable.line(rejected.detail()) + "\nCause: " + c.cause() + "\nWhat to do: " + c.resolution());
         } else {
             verdict.setText("VERIFIED: signed by a trusted vendor, every artifact matches its manifest.");
             verdict.setForeground(root.getDisplay().getSystemColor(SWT.COLOR_DARK_GREEN));
@@ -148,7 +149,7 @@ final class ReportView {
             return rows;
         }
         if (!r.manifestTrusted()) {
-            rows.add(new String[] {"manifest", "NOT TRUSTED: shown for inspection only"});
+            rows.add(new String[] {"manifest", "NOT AUTHENTICATED: shown for inspection only, do not rely on it"});
         }
         rows.add(new String[] {"vendor", m.vendor()});
         rows.add(new String[] {"title", m.title()});
@@ -165,6 +166,9 @@ final class ReportView {
         rows.add(new String[] {"notes", m.notes()});
         for (Map.Entry<String, Object> e : m.extra().entrySet()) {
             rows.add(new String[] {e.getKey(), String.valueOf(e.getValue())});
+        }
+        if (!r.manifestTrusted()) { // every value stays labelled, wherever it is scrolled or copied to
+            rows.stream().skip(2).forEach(row -> row[0] = row[0] + " (not authenticated)");
         }
         return rows;
     }

@@ -6,6 +6,8 @@ import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 
+import dev.flashgate.core.Printable;
+
 /** A view's one-line (wrapping) status next to its buttons; {@link #say} may be called from any thread. */
 final class StatusLine {
     private final Label label;
@@ -14,14 +16,14 @@ final class StatusLine {
     StatusLine(Composite bar, UISynchronize sync, String initial) {
         this.label = new Label(bar, SWT.WRAP);
         this.sync = sync;
-        label.setText(initial);
+        label.setText(Printable.line(initial));
         label.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
     }
 
     void say(String text) {
         sync.asyncExec(() -> {
             if (!label.isDisposed()) {
-                label.setText(text);
+                label.setText(Printable.line(text));
                 label.getParent().layout();
             }
         });

@@ -28,6 +28,7 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
 import org.osgi.service.prefs.BackingStoreException;
 
+import dev.flashgate.core.Printable;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.Topics;
 import dev.flashgate.core.device.Device;
@@ -232,7 +233,7 @@ public final class StatusPart {
             }
         }
         message.setText(refused.isEmpty() ? "Started " + targets.size() + " session" + (targets.size() == 1 ? "" : "s") + "."
-                : String.join("; ", refused));
+                : Printable.line(String.join("; ", refused)));
         refresh();
     }
 
@@ -268,7 +269,7 @@ public final class StatusPart {
                     options()));
             message.setText("Started again.");
         } catch (FlashgateException e) {
-            message.setText(e.code() + ": " + e.detail());
+            message.setText(e.code() + ": " + Printable.line(e.detail()));
         }
         refresh();
     }

@@ -8,6 +8,8 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 
+import dev.flashgate.core.Printable;
+
 /** Plain SWT tables the views share: a header, columns by name, rows of text. */
 final class Tables {
 
@@ -42,7 +44,8 @@ final class Tables {
             for (String[] row : rows) {
                 TableItem item = new TableItem(table, SWT.NONE);
                 for (int i = 0; i < row.length; i++) {
-                    item.setText(i, row[i] == null ? "" : row[i]);
+                    // cells hold text from packages, devices and repositories: shown, never acted on
+                    item.setText(i, row[i] == null ? "" : Printable.line(row[i]));
                 }
             }
             table.setTopIndex(Math.min(top, Math.max(0, rows.size() - 1)));
