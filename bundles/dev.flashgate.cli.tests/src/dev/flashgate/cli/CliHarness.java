@@ -80,7 +80,7 @@ final class CliHarness {
         Terminal terminal = new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), false);
         Services services = template.withTerminal(terminal);
         String[] argv = java.util.Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
-        int status = FlashgateCommands.commandLine(services, "0.0.0.test").execute(argv);
+        int status = FlashgateCommands.run(services, "0.0.0.test", argv);
         terminal.flush();
         return new Result(status, out.toString(), err.toString());
     }

@@ -83,37 +83,48 @@ public final class FlashgateCommands {
     public int execute(String[] args, Terminal terminal) {
         Services services = new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, repositories, publisher, discovery::getService,
                 simulators::getService, sessions::getService, journal::getService, station::getService, home, terminal);
-        CommandLine cli = commandLine(services, version);
         try {
-            return cli.execute(args);
+            return run(services, version, args);
         } finally {
             terminal.flush();
         }
     }
 
+    /**
+     * Runs one command line to its exit status. picocli hands only {@link Exception}s to the
+     * handler; an {@link Error} (no memory left, a stack exhausted, a class missing) would leave
+     * the command without a status, which the launcher turns into 0: it is typed and reported here.
+     */
+    static int run(Services services, String version, String... args) {
+        try {
+            return commandLine(services, version).execute(args);
+        } catch (Error e) {
+            return report(e, services.terminal());
+        }
+    }
+
     static CommandLine commandLine(Services services, String version) {
         CommandLine cli = new CommandLine(new RootCommand(), new CommandFactory(services));
-        cli.setOut(services.terminal().out());
-        cli.setErr(services.terminal().err());
+        // help and usage are the command line's own text, coloured on a terminal
+        cli.setOut(EscapingWriter.raw(services.terminal().out()));
+        cli.setErr(EscapingWriter.raw(services.terminal().err()));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, services.terminal()));
         cli.setParameterExceptionHandler((e, args) -> {
             services.terminal().err().println(ErrorCode.USAGE.name() + ": " + e.getMessage());
-            e.getCommandLine().usage(services.terminal().err());
+            e.getCommandLine().usage(EscapingWriter.raw(services.terminal().err()));
             return ErrorCode.USAGE.exitStatus();
         });
         cli.getCommandSpec().version("flashgate " + version);
         return cli;
     }
 
-    private static int report(Exception e, Terminal terminal) {
-        if (e instanceof FlashgateException fe) {
-            ErrorText.print(terminal.err(), fe.code(), fe.detail());
-            return fe.code().exitStatus();
+    private static int report(Throwable e, Terminal terminal) {
+        FlashgateException typed = FlashgateException.unexpected(e);
+        ErrorText.print(terminal.err(), typed.code(), typed.detail());
+        if (typed != e && Boolean.getBoolean("flashgate.debug")) {
+            e.printStackTrace(terminal.err());
         }
-        terminal.err().println(ErrorCode.INTERNAL.name() + ": " + e);
-        e.printStackTrace(terminal.err());
-        ErrorText.explain(terminal.err(), ErrorCode.INTERNAL);
-        return ErrorCode.INTERNAL.exitStatus();
+        return typed.code().exitStatus();
     }
 
     /** Builds commands that take {@link Services} in their constructor; others the default way. */
