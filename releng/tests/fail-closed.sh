@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The built product fails closed: a package whose signature is thousands of nested ASN.1 SEQUENCEs
+# is refused by verify, inspect, flash and station mode (never exit 0, never a hang, a failed row in
+# the journal); with a small heap a tampered package is never reported verified, and a heap below
+# what the framework needs is refused up front.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 1
+junit_suite=fail-closed
+. releng/tests/junit.sh
+
+home=$(mktemp -d)
+export FLASHGATE_HOME=$home
+sim=""
+cleanup() {
+    [ -n "$sim" ] && kill "$sim" 2>/dev/null && wait "$sim" 2>/dev/null
+    sim=""
+}
+trap cleanup EXIT
+
+# run SECONDS COMMAND...: the command's status, 124 when it had to be stopped
+run() {
+    local limit=$1
+    shift
+    timeout -k 5 "$limit" "$@"
+}
+
+ca=$home/demo/demo-ca.pem
+good=$home/demo/packages/HS920S-FG_HS920S_A02.fgp
+tampered=$home/demo/packages/HS920S-FG_HS920S_A02-corrupted.fgp
+deep=$home/deep.fgp
+if ! ./flashgate demo >"$home/demo.out" 2>&1; then
+    echo "fail-closed: flashgate demo failed: $(tail -5 "$home/demo.out")" >&2
+    exit 1
+fi
+# the demo's hotspot package with its signature replaced by 5000 nested indefinite-length SEQUENCEs
+python3 - "$good" "$deep" <<'EOF'
+import sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+signature = b'\x30\x80' * 5000 + b'\x00\x00' * 5000
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, 'w') as zout:
+    for info in zin.infolist():
+        zout.writestr(info, signature if info.filename == 'manifest.json.p7s' else zin.read(info))
+EOF
+
+./flashgate simulate --model HS920S --serial DEEP >"$home/sim.out" 2>&1 &
+sim=$!
+for _ in $(seq 100); do
+    grep -q "IMEI" "$home/sim.out" && break
+    sleep 0.2
+done
+imei=$(grep -o 'IMEI [0-9]*' "$home/sim.out" | head -1 | cut -d' ' -f2)
+
+case_start "aDeeplyNestedSignatureIsRefusedByEveryCommand"
+problems=""
+for command in "verify" "verify --json" "inspect" "inspect --json"; do
+    # shellcheck disable=SC2086 # the command and its flags
+    run 60 ./flashgate $command "$deep" --trust "$ca" >"$home/out" 2>&1
+    status=$?
+    if [ "$status" -ne 4 ] || ! grep -q "SIG_INVALID" "$home/out"; then
+        problems+="$command exited $status: $(head -c 300 "$home/out"); "
+    fi
+done
+if [ -z "$imei" ]; then
+    problems+="the simulated hotspot did not start: $(cat "$home/sim.out"); "
+else
+    run 90 ./flashgate flash "$deep" --trust "$ca" --device "$imei" >"$home/flash.out" 2>&1
+    status=$?
+    journaled=$(./flashgate history --json --limit 1 | python3 -c "import json, sys; s = json.load(sys.stdin); print(s[0]['state'], s[0]['code'])")
+    if [ "$status" -ne 4 ] || [ "$journaled" != "FAILED SIG_INVALID" ]; then
+        problems+="flash exited $status, the journal says '$journaled': $(head -c 300 "$home/flash.out"); "
+    fi
+    printf '{"trust": ["%s"], "rules": [{"model": "HS920S", "file": "%s"}]}\n' "$ca" "$deep" >"$home/policy.json"
+    run 90 ./flashgate station --policy "$home/policy.json" --until-idle 3 >"$home/station.out" 2>&1
+    status=$?
+    if [ "$status" -ne 4 ] || ! grep -q "FAILED.*SIG_INVALID" "$home/station.out"; then
+        problems+="station mode exited $status: $(head -c 300 "$home/station.out"); "
+    fi
+fi
+if [ -n "$problems" ]; then case_fail "$problems"; else case_pass; fi
+cleanup
+
+case_start "aSmallHeapNeverVerifiesATamperedPackage"
+problems=""
+for heap in 16m 20m 24m; do
+    FLASHGATE_JAVA_OPTS=-Xmx$heap run 60 ./flashgate verify "$tampered" --trust "$ca" >"$home/out" 2>&1
+    status=$?
+    if [ "$status" -eq 0 ] || [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        problems+="-Xmx$heap: verify exited $status: $(head -c 200 "$home/out"); "
+    fi
+done
+for heap in 6m 10m 15m; do
+    FLASHGATE_JAVA_OPTS=-Xmx$heap run 60 ./flashgate verify "$good" --trust "$ca" >"$home/out" 2>&1
+    status=$?
+    if [ "$status" -ne 9 ] || ! grep -q "^HOST_LOW_MEMORY: " "$home/out"; then
+        problems+="-Xmx$heap (below the floor): verify exited $status: $(head -c 200 "$home/out"); "
+    fi
+done
+if [ -n "$problems" ]; then case_fail "$problems"; else case_pass; fi
+
+trap - EXIT
+rm -rf "$home"
+suite_end
