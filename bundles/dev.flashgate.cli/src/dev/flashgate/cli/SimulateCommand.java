@@ -1,7 +1,10 @@
 package dev.flashgate.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,6 +37,10 @@ final class SimulateCommand implements Callable<Integer> {
         "(N: bytes received)."})
     List<String> faults = new ArrayList<>();
 
+    @Option(names = "--programmer-sha256", paramLabel = "HEX", description = {"SHA-256 of a Firehose programmer the simulated",
+        "modems' boot ROM accepts besides the demo one (repeatable): build modem packages with your own programmer."})
+    List<String> programmers = new ArrayList<>();
+
     private final Services services;
 
     SimulateCommand(Services services) {
@@ -51,10 +58,18 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new FlashgateException(ErrorCode.USAGE, e.getMessage());
         }
+        Set<String> signed = new LinkedHashSet<>();
+        for (String hex : programmers) {
+            String digest = hex.trim().toLowerCase(Locale.ROOT);
+            if (!digest.matches("[0-9a-f]{64}")) {
+                throw new FlashgateException(ErrorCode.USAGE, "--programmer-sha256 takes 64 hex digits, not '" + hex + "'");
+            }
+            signed.add(digest);
+        }
         Simulators simulators = services.simulators().get();
         List<SimulatedDevice> started = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            started.add(simulators.start(model, String.format("%s%04d", serialPrefix, i), injected));
+            started.add(simulators.start(model, String.format("%s%04d", serialPrefix, i), injected, signed));
         }
         Terminal t = services.terminal();
         for (SimulatedDevice d : started) {

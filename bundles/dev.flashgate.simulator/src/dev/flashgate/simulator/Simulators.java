@@ -1,6 +1,7 @@
 package dev.flashgate.simulator;
 
 import java.util.List;
+import java.util.Set;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -20,7 +21,15 @@ public interface Simulators {
     }
 
     /** Starts a device that will have the given faults (see {@link Faults}). */
-    SimulatedDevice start(String model, String serial, Faults faults) throws Exception;
+    default SimulatedDevice start(String model, String serial, Faults faults) throws Exception {
+        return start(model, serial, faults, Set.of());
+    }
+
+    /**
+     * Starts a device whose boot ROM also accepts the programmers of these SHA-256 digests
+     * (lowercase hex) besides the demo one: what lets anyone build modem packages for it.
+     */
+    SimulatedDevice start(String model, String serial, Faults faults, Set<String> signedProgrammers) throws Exception;
 
     List<SimulatedDevice> running();
 }

@@ -2,6 +2,7 @@ package dev.flashgate.simulator.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -192,16 +193,175 @@ class ModemProtocolTest {
         byte[] forged = DemoFirmware.programmerBytes();
         forged[forged.length - 1] ^= 1;
         try (SerialLink edl = links.open(modem.hostPorts().get(0))) {
-            sahara(edl, forged, SaharaTarget.STATUS_AUTH_FAILED);
+            sahara(edl, forged, SaharaTarget.NAK_HASH_TABLE_AUTH_FAILURE);
             edl.write(u32(7, 8));                                   // RESET
             assertArrayEquals(u32(8, 8), read(edl, 8));             // RESET_RESP
             assertEquals(1, ByteBuffer.wrap(read(edl, 48)).order(ByteOrder.LITTLE_ENDIAN).getInt(), "the boot ROM says HELLO again");
         }
     }
 
+    /** In EDL on a fresh modem: the programmer running, its start-up logs read. */
+    private SerialLink programmerRunning(String serial, StringBuilder startup) throws Exception {
+        modem = ((SimulatorFarm) simulators).startFactoryNew("MF833S", serial);
+        try (SerialLink diag = links.open(modem.hostPorts().get(0))) {
+            diag.write(DIAG_EDL_SWITCH);
+            rawFrame(diag);
+        }
+        await("EDL port", () -> modem.hostPorts().size() == 1);
+        SerialLink edl = links.open(modem.hostPorts().get(0));
+        sahara(edl, DemoFirmware.programmerBytes(), 0);
+        edl.write(u32(5, 8));
+        assertArrayEquals(u32(6, 0x0C, 1), read(edl, 12));
+        startup.append(drain(edl, "End of supported functions"));
+        return edl;
+    }
+
+    @Test
+    void theBootRomGreetsOnceAndAnswersTheClientCommandsOfCommandMode() throws Exception {
+        modem = ((SimulatorFarm) simulators).startFactoryNew("MF833S", "MDM005");
+        try (SerialLink diag = links.open(modem.hostPorts().get(0))) {
+            diag.write(DIAG_EDL_SWITCH);
+            rawFrame(diag);
+        }
+        await("EDL port", () -> modem.hostPorts().size() == 1);
+        Thread.sleep(2500); // a host that opens the port late finds one HELLO, not a queue of them
+        try (SerialLink edl = links.open(modem.hostPorts().get(0))) {
+            assertArrayEquals(u32(1, 0x30, 2, 1, 0x400, 0, 0, 0, 0, 0, 0, 0), read(edl, 0x30), "HELLO");
+            assertEquals(0, edl.read(new byte[64], 0, 64, Duration.ofMillis(1500)), "one HELLO only");
+
+            edl.write(u32(2, 0x30, 2, 1, 0, 3, 0, 0, 0, 0, 0, 0));   // HELLO_RESP: command mode
+            assertArrayEquals(u32(0x0B, 8), read(edl, 8), "CMD_READY");
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update("MDM005".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals(u32((int) crc.getValue()), exec(edl, 0x01, 4), "chip serial");
+            assertArrayEquals(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0x0004A0E100040000L).array(),
+                    exec(edl, 0x02, 8), "MSM HW ID: MDM9607, OEM ZTE");
+            assertArrayEquals(Modem.OEM_PK_HASH, exec(edl, 0x03, 32), "OEM PK hash");
+            edl.write(u32(0x0D, 0x0C, 0x0A));                       // chip id v3: not a Sahara v2 command
+            assertArrayEquals(u32(4, 0x10, 0, SaharaTarget.NAK_EXEC_CMD_UNSUPPORTED), read(edl, 16));
+            edl.write(u32(0x0F, 0x0C, 0x02));                       // data of a command not executed
+            assertArrayEquals(u32(4, 0x10, 0, SaharaTarget.NAK_EXEC_DATA_INVALID_CLIENT_CMD), read(edl, 16));
+
+            edl.write(u32(0x0C, 0x0C, 0));                          // CMD_SWITCH_MODE to image transfer
+            assertArrayEquals(u32(1, 0x30, 2, 1, 0x400, 0, 0, 0, 0, 0, 0, 0), read(edl, 0x30), "a fresh HELLO");
+            saharaAfterHello(edl, DemoFirmware.programmerBytes(), 0);
+            edl.write(u32(5, 8));
+            assertArrayEquals(u32(6, 0x0C, 1), read(edl, 12), "the programmer runs");
+        }
+    }
+
+    @Test
+    void theProgrammerTalksAsRealNandProgrammersDo() throws Exception {
+        StringBuilder startup = new StringBuilder();
+        try (SerialLink edl = programmerRunning("MDM006", startup)) {
+            assertTrue(startup.indexOf("<log value=\"INFO: Binary build date: ") >= 0, startup::toString);
+            assertTrue(startup.indexOf("INFO: Chip serial num: ") >= 0, startup::toString);
+            assertTrue(startup.indexOf("INFO: Supported Functions (") >= 0 && startup.indexOf("<log value=\"INFO: program\"") >= 0,
+                    startup::toString);
+            assertTrue(startup.toString().endsWith("</data>"), "nothing after </data>: " + startup);
+            assertFalse(startup.toString().contains("</data>\n"), "nothing after </data>");
+
+            firehose(edl, "<nop/>");
+            Reply nop = reply(edl);
+            assertEquals("ACK", nop.value());
+            assertTrue(nop.response().contains("rawmode=\"false\""), nop.response());
+            assertTrue(nop.logs().contains("INFO: End of supported functions"), nop.logs());
+
+            firehose(edl, "<configure MemoryName=\"nand\" MaxPayloadSizeToTargetInBytes=\"1048576\" ZLPAwareHost=\"1\" "
+                    + "SkipStorageInit=\"0\" Verbose=\"0\"/>");
+            Reply configured = reply(edl);
+            for (String attribute : new String[] {"MemoryName=\"NAND\"", "MaxPayloadSizeToTargetInBytes=\"1048576\"",
+                "MaxPayloadSizeFromTargetInBytes=\"131072\"", "MaxXMLSizeInBytes=\"4096\"", "Version=\"1\"",
+                "MinVersionSupported=\"1\"", "rawmode=\"false\""}) {
+                assertTrue(configured.response().contains(attribute), attribute + " in " + configured.response());
+            }
+
+            firehose(edl, "<getstorageinfo physical_partition_number=\"0\"/>");
+            Reply storage = reply(edl);
+            assertEquals("ACK", storage.value());
+            String json = storage.logs().replace("&quot;", "\"");
+            for (String fact : new String[] {"\"total_blocks\":2048", "\"block_size\":131072", "\"page_size\":2048",
+                "\"mem_type\":\"NAND\""}) {
+                assertTrue(json.contains(fact), fact + " in " + json);
+            }
+
+            firehose(edl, "<read SECTOR_SIZE_IN_BYTES=\"4096\" num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+                    + "start_sector=\"0\"/>");
+            Reply wrongSize = reply(edl);
+            assertEquals("NAK", wrongSize.value());
+            assertTrue(wrongSize.logs().contains("ERROR: SECTOR_SIZE_IN_BYTES 4096"), wrongSize.logs());
+        }
+    }
+
+    @Test
+    void aFactoryFreshModemHoldsItsPartitionTableInTheMibib() throws Exception {
+        try (SerialLink edl = programmerRunning("MDM007", new StringBuilder())) {
+            ByteBuffer sbl = ByteBuffer.wrap(readSectors(edl, 0, 1)).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(Nand.SBL_CODEWORD, sbl.getInt(0), "the boot loader's codeword: a NAND device");
+            ByteBuffer header = ByteBuffer.wrap(readSectors(edl, 0x280, 1)).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(0xFE569FAC, header.getInt(0));
+            assertEquals(0xCD7F127A, header.getInt(4));
+            ByteBuffer table = ByteBuffer.wrap(readSectors(edl, 0x281, 2)).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(0x55EE73AA, table.getInt(0));
+            assertEquals(0xE35EBDDB, table.getInt(4));
+            int count = table.getInt(12);
+            java.util.Map<String, long[]> found = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < count; i++) {
+                byte[] name = new byte[16];
+                table.position(16 + 28 * i).get(name);
+                found.put(new String(name, StandardCharsets.US_ASCII).replace("\0", ""), new long[] {table.getInt(), table.getInt()});
+            }
+            assertEquals(java.util.List.of("0:SBL", "0:MIBIB", "0:TZ", "0:RPM", "0:ABOOT", "0:BOOT", "0:MODEM", "0:EFS2", "0:FSG",
+                    "0:SYSTEM"), java.util.List.copyOf(found.keySet()));
+            assertArrayEquals(new long[] {10, 6}, found.get("0:MIBIB"), "the MIBIB where hosts look for it, sector 0x280");
+            assertArrayEquals(new long[] {132, 480}, found.get("0:MODEM"), "modem at block 132, as layouts program it");
+            long blocks = found.values().stream().mapToLong(v -> v[1]).sum();
+            assertEquals(2048, blocks, "the partitions cover the whole NAND");
+        }
+    }
+
+    /** The raw bytes of a read of {@code count} sectors from {@code start}. */
+    private static byte[] readSectors(SerialLink edl, int start, int count) throws Exception {
+        firehose(edl, "<read SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"" + count
+                + "\" physical_partition_number=\"0\" start_sector=\"" + start + "\"/>");
+        Reply go = reply(edl);
+        assertTrue(go.response().contains("rawmode=\"true\""), go.response());
+        byte[] data = read(edl, 2048 * count);
+        assertEquals("ACK", reply(edl).value());
+        return data;
+    }
+
+    /** One client command of Sahara command mode: CMD_EXEC, its CMD_EXEC_RESP, CMD_EXEC_DATA and the raw answer. */
+    private static byte[] exec(SerialLink edl, int command, int length) throws Exception {
+        edl.write(u32(0x0D, 0x0C, command));
+        assertArrayEquals(u32(0x0E, 0x10, command, length), read(edl, 16), "CMD_EXEC_RESP");
+        edl.write(u32(0x0F, 0x0C, command));
+        return read(edl, length);
+    }
+
+    /** What the device sends until {@code marker} has arrived in a whole document and the line is quiet. */
+    private static String drain(SerialLink link, String marker) throws Exception {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            int n = link.read(buffer, 0, buffer.length, Duration.ofMillis(300));
+            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            int at = text.indexOf(marker);
+            if (n == 0 && at >= 0 && text.indexOf("</data>", at) >= 0) {
+                return text.toString();
+            }
+            assertTrue(System.nanoTime() < deadline, "no '" + marker + "' in: " + text);
+        }
+    }
+
     /** HELLO, HELLO_RESP, READ_DATA served from {@code programmer}, END_OF_IMAGE_TX with {@code expectedStatus}. */
     private static void sahara(SerialLink edl, byte[] programmer, int expectedStatus) throws Exception {
         assertArrayEquals(u32(1, 0x30, 2, 1, 0x400, 0, 0, 0, 0, 0, 0, 0), read(edl, 0x30), "HELLO");
+        saharaAfterHello(edl, programmer, expectedStatus);
+    }
+
+    private static void saharaAfterHello(SerialLink edl, byte[] programmer, int expectedStatus) throws Exception {
         edl.write(u32(2, 0x30, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0));   // HELLO_RESP: status 0, mode 0
         while (true) {
             byte[] head = read(edl, 8);
@@ -235,10 +395,13 @@ class ModemProtocolTest {
 
     private static final Pattern RESPONSE = Pattern.compile("<response value=\"(ACK|NAK)\"[^>]*>");
 
-    /** Reads documents until one holds a response; logs before it are collected. */
+    /**
+     * Reads documents until one holds a response; logs before it are collected. Byte by byte, so
+     * that raw data following a response is left on the line.
+     */
     private static Reply reply(SerialLink link) throws Exception {
         StringBuilder text = new StringBuilder();
-        byte[] buffer = new byte[4096];
+        byte[] buffer = new byte[1];
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             Matcher m = RESPONSE.matcher(text);

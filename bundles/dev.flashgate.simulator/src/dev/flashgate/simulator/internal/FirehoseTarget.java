@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
@@ -24,14 +25,23 @@ import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 
 /**
- * The simulated Firehose programmer: XML documents {@code <?xml ...?><data>...</data>}, each
- * answered with zero or more {@code <log/>} documents and one {@code <response/>}. Supports
- * configure (with payload-size negotiation), program (raw mode), erase, read, getsha256digest,
- * getstorageinfo, nop and power reset, on the simulated NAND.
+ * The simulated Firehose programmer as real NAND programmers talk: on start it logs its build,
+ * the chip serial and its supported functions; each command is answered with zero or more
+ * {@code <log/>} documents (values prefixed {@code INFO:} or {@code ERROR:}) and one
+ * {@code <response/>}, every document {@code <?xml ...?>\n<data>\n...\n</data>} with nothing after
+ * it. Supports configure (with payload-size negotiation), program (raw mode), erase, read,
+ * getsha256digest, getstorageinfo (the NAND geometry as JSON), nop, patch and power reset, on the
+ * simulated NAND.
  */
 final class FirehoseTarget {
 
     static final int MAX_PAYLOAD = 1 << 20;
+    /** Largest document the programmer takes from the host, and largest payload it sends back at once. */
+    static final int MAX_XML = 4096;
+    static final int MAX_PAYLOAD_FROM_TARGET = Nand.SECTOR * Nand.PAGES_PER_BLOCK;
+    static final String BUILD = "INFO: Binary build date: Mar 14 2019 @ 09:41:07";
+    static final List<String> FUNCTIONS = List.of("program", "read", "nop", "patch", "configure", "setbootablestoragedrive",
+            "erase", "power", "firmwarewrite", "getstorageinfo", "benchmark", "getsha256digest", "getcrc16digest");
     private static final int MAX_DOCUMENT = 64 * 1024;
 
     /** Partitions whose programming started but has not finished: torn if power goes now. */
@@ -40,6 +50,7 @@ final class FirehoseTarget {
     }
 
     private final SerialLink link;
+    private final int chipSerial;
     private final Nand nand;
     private final TornLog tornLog;
     private final Set<String> torn;
@@ -53,8 +64,9 @@ final class FirehoseTarget {
     private final long flashBytesPerSecond;
     private long flashReadyAt;
 
-    FirehoseTarget(SerialLink link, Nand nand, Set<String> alreadyTorn, TornLog tornLog, BooleanSupplier refuse,
+    FirehoseTarget(SerialLink link, int chipSerial, Nand nand, Set<String> alreadyTorn, TornLog tornLog, BooleanSupplier refuse,
             BooleanSupplier corrupt, long flashMibps) {
+        this.chipSerial = chipSerial;
         this.flashBytesPerSecond = flashMibps << 20;
         this.refuse = refuse;
         this.corrupt = corrupt;
@@ -75,6 +87,9 @@ final class FirehoseTarget {
 
     /** Serves commands until power reset; returns normally only then. */
     void run() throws FlashgateException, IOException {
+        log(BUILD);
+        log("INFO: Chip serial num: " + Integer.toUnsignedString(chipSerial) + " (0x" + Integer.toHexString(chipSerial) + ")");
+        functions();
         while (true) {
             Element command = nextCommand();
             if (command == null) {
@@ -82,7 +97,7 @@ final class FirehoseTarget {
             }
             String name = command.getTagName().toLowerCase(Locale.ROOT);
             if (refuse.getAsBoolean()) {
-                log("refusing " + name + " (fault injected)");
+                log("ERROR: refusing " + name + " (fault injected)");
                 respond(false, "");
                 continue;
             }
@@ -93,10 +108,18 @@ final class FirehoseTarget {
                 case "read" -> read(command);
                 case "getsha256digest" -> digest(command);
                 case "getstorageinfo" -> {
-                    log("storage: nand, " + Nand.BLOCKS + " blocks of " + Nand.PAGES_PER_BLOCK + " pages of " + Nand.SECTOR + " bytes");
+                    log("INFO: {\"storage_info\": {\"total_blocks\":" + Nand.BLOCKS + ", \"block_size\":"
+                            + Nand.SECTOR * Nand.PAGES_PER_BLOCK + ", \"page_size\":" + Nand.SECTOR
+                            + ", \"num_physical\":1, \"manufacturer_id\":44, \"serial_num\":" + Integer.toUnsignedString(chipSerial)
+                            + ", \"fw_version\":\"\", \"mem_type\":\"NAND\", \"prod_name\":\"MT29F2G08ABBEA\"}}");
                     respond(true, "");
                 }
-                case "nop", "patch" -> respond(true, "");
+                case "nop" -> {
+                    log(BUILD);
+                    functions();
+                    respond(true, "");
+                }
+                case "patch" -> respond(true, "");
                 case "power" -> {
                     respond(true, "");
                     if ("reset".equalsIgnoreCase(command.getAttribute("value"))) {
@@ -104,7 +127,7 @@ final class FirehoseTarget {
                     }
                 }
                 default -> {
-                    log("unknown command " + name);
+                    log("ERROR: Unrecognized tag '" + name + "'");
                     respond(false, "");
                 }
             }
@@ -114,15 +137,15 @@ final class FirehoseTarget {
     private void configure(Element c) throws FlashgateException {
         long requested = number(c, "MaxPayloadSizeToTargetInBytes", MAX_PAYLOAD);
         if (requested > MAX_PAYLOAD || requested <= 0) {
-            log("payload size " + requested + " not supported");
+            log("ERROR: MaxPayloadSizeToTargetInBytes " + requested + " is not supported, at most " + MAX_PAYLOAD);
             respond(false, " MaxPayloadSizeToTargetInBytes=\"" + payloadSize + "\" MaxPayloadSizeToTargetInBytesSupported=\""
                     + MAX_PAYLOAD + "\"");
             return;
         }
         payloadSize = (int) requested;
-        log("configured nand, payload " + payloadSize);
-        respond(true, " MemoryName=\"nand\" MaxPayloadSizeToTargetInBytes=\"" + payloadSize
-                + "\" MaxPayloadSizeToTargetInBytesSupported=\"" + MAX_PAYLOAD + "\" TargetName=\"MDM9x07\"");
+        respond(true, " MinVersionSupported=\"1\" MemoryName=\"NAND\" MaxPayloadSizeFromTargetInBytes=\"" + MAX_PAYLOAD_FROM_TARGET
+                + "\" MaxPayloadSizeToTargetInBytes=\"" + payloadSize + "\" MaxPayloadSizeToTargetInBytesSupported=\"" + MAX_PAYLOAD
+                + "\" MaxXMLSizeInBytes=\"" + MAX_XML + "\" Version=\"1\" TargetName=\"MDM9x07\"");
     }
 
     private void program(Element c) throws FlashgateException, IOException {
@@ -142,7 +165,7 @@ final class FirehoseTarget {
         while (received < total) {
             int want = (int) Math.min(buffer.length - filled, total - received);
             if (!link.readFully(buffer, filled, want, Duration.ofSeconds(10))) {
-                log("raw data stopped within bytes " + received + " to " + (received + want) + " of " + total);
+                log("ERROR: raw data stopped within bytes " + received + " to " + (received + want) + " of " + total);
                 respond(false, " rawmode=\"false\"");
                 return; // the partition stays torn
             }
@@ -203,7 +226,7 @@ final class FirehoseTarget {
     private void digest(Element c) throws FlashgateException, IOException {
         Range r = range(c);
         if (r != null) {
-            log("Digest " + nand.sha256(r.start(), r.count()).toUpperCase(Locale.ROOT));
+            log("INFO: Digest " + nand.sha256(r.start(), r.count()).toUpperCase(Locale.ROOT));
             respond(true, "");
         }
     }
@@ -217,15 +240,20 @@ final class FirehoseTarget {
         long start = number(c, "start_sector", -1);
         long count = number(c, "num_partition_sectors", -1);
         long physical = number(c, "physical_partition_number", 0);
-        if (sectorSize != Nand.SECTOR || start < 0 || count <= 0 || physical != 0) {
-            log("bad sector range: SECTOR_SIZE_IN_BYTES=" + sectorSize + " start_sector=" + start
-                    + " num_partition_sectors=" + count + " physical_partition_number=" + physical);
+        if (sectorSize != Nand.SECTOR) {
+            log("ERROR: SECTOR_SIZE_IN_BYTES " + sectorSize + " does not match the page size of the NAND, " + Nand.SECTOR);
+            respond(false, "");
+            return null;
+        }
+        if (start < 0 || count <= 0 || physical != 0 || start + count > Nand.SIZE / Nand.SECTOR) {
+            log("ERROR: invalid sector range: start_sector=" + start + " num_partition_sectors=" + count
+                    + " physical_partition_number=" + physical);
             respond(false, "");
             return null;
         }
         Nand.Partition p = Nand.partition(start, count);
         if (p == null) {
-            log("sectors " + start + "+" + count + " cross a partition boundary");
+            log("ERROR: sectors " + start + "+" + count + " cross a partition boundary");
             respond(false, "");
             return null;
         }
@@ -259,7 +287,7 @@ final class FirehoseTarget {
             }
             if (pending.size() > MAX_DOCUMENT) {
                 pending.reset();
-                log("document too long");
+                log("ERROR: XML document longer than " + MAX_DOCUMENT + " bytes");
                 respond(false, "");
                 return null;
             }
@@ -278,9 +306,9 @@ final class FirehoseTarget {
                     return e;
                 }
             }
-            log("empty document");
+            log("ERROR: XML document without a command");
         } catch (SAXException | IOException | IllegalArgumentException e) {
-            log("malformed XML");
+            log("ERROR: XML not formed correctly");
         }
         respond(false, "");
         return null;
@@ -290,12 +318,23 @@ final class FirehoseTarget {
         send("<log value=\"" + message.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;") + "\" />");
     }
 
+    /** The supported functions, one log each, as real programmers list them. */
+    private void functions() throws FlashgateException {
+        log("INFO: Supported Functions (" + FUNCTIONS.size() + "):");
+        for (String f : FUNCTIONS) {
+            log("INFO: " + f);
+        }
+        log("INFO: End of supported functions " + FUNCTIONS.size());
+    }
+
+    /** A response; one that does not say otherwise tells the host the programmer is not in raw mode. */
     private void respond(boolean ack, String attributes) throws FlashgateException {
-        send("<response value=\"" + (ack ? "ACK" : "NAK") + "\"" + attributes + " />");
+        send("<response value=\"" + (ack ? "ACK" : "NAK") + "\"" + attributes
+                + (attributes.contains("rawmode=") ? "" : " rawmode=\"false\"") + " />");
     }
 
     private void send(String element) throws FlashgateException {
-        link.write(("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n" + element + "\n</data>\n")
+        link.write(("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n" + element + "\n</data>")
                 .getBytes(StandardCharsets.UTF_8));
     }
 }

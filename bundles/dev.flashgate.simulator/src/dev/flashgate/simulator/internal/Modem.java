@@ -1,12 +1,15 @@
 package dev.flashgate.simulator.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.CRC32;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
@@ -25,6 +28,16 @@ final class Modem extends ZteDevice {
 
     static final String MODEL = "MF833S";
     static final String TAC = "86612345";
+    /**
+     * The MSM HW ID its boot ROM reports: MSM id 0x0004A0E1 (MDM9607, the MDM9x07 family), OEM id
+     * 0x0004 (ZTE), model id 0.
+     */
+    /** The partition layout of {@link Nand#PARTITIONS} (version 2: with sbl, mibib, efs2, fsg as a real MDM9x07 has). */
+    private static final String NAND_LAYOUT = "2";
+    static final long MSM_HW_ID = 0x0004A0E1_0004_0000L;
+    /** The SHA-256 of the simulated OEM's root certificate, as the boot ROM's fuses hold it. */
+    static final byte[] OEM_PK_HASH = HexFormat.of().parseHex(SaharaTarget.sha256(
+            "Flashgate simulated OEM root certificate".getBytes(StandardCharsets.US_ASCII)));
 
     private final Set<String> signedProgrammers;
     private final List<SimPorts.Port> plugged = new ArrayList<>();
@@ -36,6 +49,13 @@ final class Modem extends ZteDevice {
         Set<String> signed = new LinkedHashSet<>(extraSignedProgrammers);
         signed.add(SaharaTarget.sha256(DemoFirmware.programmerBytes()));
         this.signedProgrammers = Set.copyOf(signed);
+        if (!NAND_LAYOUT.equals(state.get("nandLayout", ""))) {
+            // factory new, or made by a simulator that shipped a blank MIBIB: what the factory writes
+            try (Nand nand = new Nand(folder.resolve(Nand.FILE))) {
+                nand.writeFactoryTables();
+            }
+            state.set("nandLayout", NAND_LAYOUT);
+        }
     }
 
     boolean inEdl() {
@@ -78,12 +98,12 @@ final class Modem extends ZteDevice {
     private void emergencyDownload(SerialLink link) {
         try {
             while (true) {
-                SaharaTarget sahara = new SaharaTarget(link, signedProgrammers, false);
+                SaharaTarget sahara = new SaharaTarget(link, signedProgrammers, chip(), false);
                 if (sahara.run() == SaharaTarget.Outcome.RESET) {
                     continue;
                 }
                 try (Nand nand = new Nand(folder.resolve(Nand.FILE))) {
-                    new FirehoseTarget(link, nand, torn(), t -> state.set("torn", String.join(",", t)), faults::refuseThisCommand,
+                    new FirehoseTarget(link, chip().serial(), nand, torn(), t -> state.set("torn", String.join(",", t)), faults::refuseThisCommand,
                             faults::corruptThisWrite, faults.faults().flashMibps()).run();
                 }
                 reboot(bootMode());
@@ -92,6 +112,13 @@ final class Modem extends ZteDevice {
         } catch (FlashgateException | IOException e) {
             // the host went away, or power was lost: the flash keeps whatever state it reached
         }
+    }
+
+    /** The chip's identity in Sahara command mode; its serial is fused, so it follows from the device's. */
+    SaharaTarget.Chip chip() {
+        CRC32 crc = new CRC32();
+        crc.update(serial.getBytes(StandardCharsets.US_ASCII));
+        return new SaharaTarget.Chip((int) crc.getValue(), MSM_HW_ID, OEM_PK_HASH);
     }
 
     private Set<String> torn() {

@@ -13,10 +13,15 @@ import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
 
 /**
- * The boot ROM side of Sahara in emergency download: HELLO (repeated each second until answered),
- * READ_DATA (or READ_DATA_64) requests for the programmer, image id 13, END_OF_IMAGE_TX with status
- * 0 only if the programmer's SHA-256 is one the "OEM" signed, then DONE/DONE_RESP, after which
- * the programmer runs. RESET restarts the boot ROM. All integers little-endian u32, every packet
+ * The boot ROM (PBL) side of Sahara in emergency download, as independent hosts see a real one.
+ * It sends one HELLO when it enumerates (the USB FIFO, here the pty, holds it until a host reads)
+ * and then only answers. A HELLO_RESP asking for command mode gets CMD_READY and the standard
+ * client commands (chip serial, MSM HW ID, OEM PK hash, SBL version, command list); CMD_SWITCH_MODE
+ * brings a fresh HELLO. Image transfer mode asks for the programmer (image 13) with READ_DATA and
+ * ends with END_OF_IMAGE_TX: status 0 only if the programmer's SHA-256 is one the OEM signed,
+ * otherwise {@link #NAK_HASH_TABLE_AUTH_FAILURE}; after DONE/DONE_RESP the programmer runs. RESET
+ * and RESET_STATE_MACHINE start the state machine over. What does not fit the state is answered
+ * with END_OF_IMAGE_TX and a Sahara status code. All integers little-endian u32, every packet
  * {@code command, length, ...}.
  */
 final class SaharaTarget {
@@ -29,13 +34,47 @@ final class SaharaTarget {
     static final int DONE_RESP = 0x06;
     static final int RESET = 0x07;
     static final int RESET_RESP = 0x08;
+    static final int CMD_READY = 0x0B;
+    static final int CMD_SWITCH_MODE = 0x0C;
+    static final int CMD_EXEC = 0x0D;
+    static final int CMD_EXEC_RESP = 0x0E;
+    static final int CMD_EXEC_DATA = 0x0F;
     static final int READ_DATA_64 = 0x12;
+    static final int RESET_STATE_MACHINE = 0x13;
+
+    static final int MODE_IMAGE_TX_PENDING = 0;
+    static final int MODE_COMMAND = 3;
+
+    static final int EXEC_NOP = 0x00;
+    static final int EXEC_SERIAL_NUM_READ = 0x01;
+    static final int EXEC_MSM_HW_ID_READ = 0x02;
+    static final int EXEC_OEM_PK_HASH_READ = 0x03;
+    static final int EXEC_GET_SOFTWARE_VERSION_SBL = 0x07;
+    static final int EXEC_GET_COMMAND_ID_LIST = 0x08;
+
+    /** Sahara status codes (the protocol's own numbering, as qdl, edl and fwupd read it). */
+    static final int STATUS_SUCCESS = 0x00;
+    static final int NAK_INVALID_CMD = 0x01;
+    static final int NAK_INVALID_PACKET_SIZE = 0x05;
+    static final int NAK_INVALID_ELF_HDR = 0x14;
+    static final int NAK_TIMEOUT_RX = 0x16;
+    static final int NAK_INVALID_HOST_MODE = 0x18;
+    static final int NAK_EXEC_CMD_UNSUPPORTED = 0x1F;
+    static final int NAK_EXEC_DATA_INVALID_CLIENT_CMD = 0x20;
+    /** What a secure-boot PBL answers to a programmer not signed with the OEM's key. */
+    static final int NAK_HASH_TABLE_AUTH_FAILURE = 0x21;
+
+    static final int VERSION = 2;
+    static final int VERSION_COMPATIBLE = 1;
     static final int PROGRAMMER_IMAGE = 13;
-    /** Non-zero END_OF_IMAGE_TX status: the image failed authentication. */
-    static final int STATUS_AUTH_FAILED = 0x0D;
-    static final int STATUS_INVALID_IMAGE = 0x12;
     static final int MAX_PACKET = 0x400;
     static final int CHUNK = 0x1000;
+    private static final Duration IDLE = Duration.ofSeconds(60);
+    private static final Duration DATA = Duration.ofSeconds(10);
+
+    /** Who the chip says it is in command mode. */
+    record Chip(int serial, long msmHwId, byte[] oemPkHash) {
+    }
 
     /** How a session ended. */
     enum Outcome {
@@ -47,54 +86,179 @@ final class SaharaTarget {
 
     private final SerialLink link;
     private final Set<String> signedProgrammers;
+    private final Chip chip;
     private final boolean use64BitReads;
 
-    SaharaTarget(SerialLink link, Set<String> signedProgrammers, boolean use64BitReads) {
+    SaharaTarget(SerialLink link, Set<String> signedProgrammers, Chip chip, boolean use64BitReads) {
         this.link = link;
         this.signedProgrammers = signedProgrammers;
+        this.chip = chip;
         this.use64BitReads = use64BitReads;
     }
 
+    /** From enumeration until the programmer runs or the host resets the state machine. */
     Outcome run() throws FlashgateException {
+        hello(MODE_IMAGE_TX_PENDING);
         while (true) {
-            ByteBuffer resp = awaitHello();
-            if (resp == null) {
-                continue;
-            }
-            byte[] programmer = download();
-            if (programmer == null) {
-                packet(END_OF_IMAGE_TX, PROGRAMMER_IMAGE, STATUS_INVALID_IMAGE);
-                if (awaitResetOrDone() == RESET) {
+            ByteBuffer p = awaitPacket();
+            switch (p.getInt(0)) {
+                case HELLO_RESP -> {
+                    if (p.limit() != 0x30) {
+                        endOfImage(0, NAK_INVALID_PACKET_SIZE);
+                        continue;
+                    }
+                    switch (p.getInt(20)) {
+                        case MODE_IMAGE_TX_PENDING -> {
+                            int after = transfer();
+                            if (after == DONE) {
+                                return Outcome.PROGRAMMER_RUNNING;
+                            }
+                            if (after == RESET || awaitAfterRefusal() == RESET) {
+                                return Outcome.RESET;
+                            }
+                            hello(MODE_IMAGE_TX_PENDING);
+                        }
+                        case MODE_COMMAND -> {
+                            if (commandMode() == RESET) {
+                                return Outcome.RESET;
+                            }
+                        }
+                        default -> endOfImage(0, NAK_INVALID_HOST_MODE);
+                    }
+                }
+                case RESET -> {
+                    packet(RESET_RESP);
                     return Outcome.RESET;
                 }
+                case RESET_STATE_MACHINE -> {
+                    return Outcome.RESET;
+                }
+                default -> endOfImage(0, NAK_INVALID_CMD);
+            }
+        }
+    }
+
+    /**
+     * Command mode: client commands until the host switches mode (a new HELLO follows, and the
+     * caller waits for its answer) or resets.
+     */
+    private int commandMode() throws FlashgateException {
+        packet(CMD_READY);
+        int pending = -1;
+        while (true) {
+            ByteBuffer p = awaitPacket();
+            int command = p.getInt(0);
+            if (command == RESET || command == RESET_STATE_MACHINE) {
+                if (command == RESET) {
+                    packet(RESET_RESP);
+                }
+                return RESET;
+            }
+            if (p.limit() != 0x0C || command != CMD_EXEC && command != CMD_EXEC_DATA && command != CMD_SWITCH_MODE) {
+                endOfImage(0, p.limit() != 0x0C && (command == CMD_EXEC || command == CMD_EXEC_DATA || command == CMD_SWITCH_MODE)
+                        ? NAK_INVALID_PACKET_SIZE : NAK_INVALID_CMD);
                 continue;
             }
-            boolean signed = signedProgrammers.contains(sha256(programmer));
-            packet(END_OF_IMAGE_TX, PROGRAMMER_IMAGE, signed ? 0 : STATUS_AUTH_FAILED);
-            int next = awaitResetOrDone();
-            if (next == RESET) {
-                return Outcome.RESET;
+            int argument = p.getInt(8);
+            switch (command) {
+                case CMD_EXEC -> {
+                    byte[] answer = clientCommand(argument);
+                    if (answer == null) {
+                        endOfImage(0, NAK_EXEC_CMD_UNSUPPORTED);
+                        pending = -1;
+                    } else {
+                        packet(CMD_EXEC_RESP, argument, answer.length);
+                        pending = argument;
+                    }
+                }
+                case CMD_EXEC_DATA -> {
+                    if (argument != pending) {
+                        endOfImage(0, NAK_EXEC_DATA_INVALID_CLIENT_CMD);
+                    } else {
+                        link.write(clientCommand(argument));
+                    }
+                    pending = -1;
+                }
+                default -> { // CMD_SWITCH_MODE: the boot ROM greets again, in the mode asked for
+                    hello(argument);
+                    return CMD_SWITCH_MODE;
+                }
             }
-            if (signed) {
-                packet(DONE_RESP, 1);
-                return Outcome.PROGRAMMER_RUNNING;
-            }
-            packet(DONE_RESP, 0);
         }
     }
 
-    /** Sends HELLO each second until a well-formed HELLO_RESP comes back. */
-    private ByteBuffer awaitHello() throws FlashgateException {
+    /** The response bytes of a client command, or {@code null} for one this boot ROM does not have. */
+    private byte[] clientCommand(int command) {
+        return switch (command) {
+            case EXEC_NOP -> new byte[0];
+            case EXEC_SERIAL_NUM_READ -> le(4).putInt(chip.serial()).array();
+            case EXEC_MSM_HW_ID_READ -> le(8).putLong(chip.msmHwId()).array();
+            case EXEC_OEM_PK_HASH_READ -> chip.oemPkHash().clone();
+            case EXEC_GET_SOFTWARE_VERSION_SBL -> le(4).putInt(0).array();
+            case EXEC_GET_COMMAND_ID_LIST -> {
+                int[] ids = {EXEC_NOP, EXEC_SERIAL_NUM_READ, EXEC_MSM_HW_ID_READ, EXEC_OEM_PK_HASH_READ,
+                    EXEC_GET_SOFTWARE_VERSION_SBL, EXEC_GET_COMMAND_ID_LIST};
+                ByteBuffer b = le(4 * ids.length);
+                for (int id : ids) {
+                    b.putInt(id);
+                }
+                yield b.array();
+            }
+            default -> null;
+        };
+    }
+
+    /**
+     * Image transfer: DONE once a signed programmer was received and the host said DONE, RESET
+     * when the host reset the boot ROM instead, END_OF_IMAGE_TX when the image was refused.
+     */
+    private int transfer() throws FlashgateException {
+        byte[] programmer = download();
+        if (programmer == null) {
+            endOfImage(PROGRAMMER_IMAGE, NAK_INVALID_ELF_HDR);
+            return END_OF_IMAGE_TX;
+        }
+        if (!signedProgrammers.contains(sha256(programmer))) {
+            endOfImage(PROGRAMMER_IMAGE, NAK_HASH_TABLE_AUTH_FAILURE);
+            return END_OF_IMAGE_TX;
+        }
+        endOfImage(PROGRAMMER_IMAGE, STATUS_SUCCESS);
         while (true) {
-            packet(HELLO, 2, 1, MAX_PACKET, 0, 0, 0, 0, 0, 0, 0);
-            ByteBuffer p = readPacket(Duration.ofSeconds(1));
-            if (p != null && p.getInt(0) == HELLO_RESP && p.getInt(4) == 0x30 && p.getInt(16) == 0) {
-                return p;
+            ByteBuffer p = awaitPacket();
+            if (p.getInt(0) == DONE) {
+                packet(DONE_RESP, 1); // image transfer complete: the programmer starts
+                return DONE;
+            }
+            if (p.getInt(0) == RESET) {
+                packet(RESET_RESP);
+                return RESET;
+            }
+            endOfImage(0, NAK_INVALID_CMD);
+        }
+    }
+
+    /** After a refused image the host resets the boot ROM, or says DONE (then it is greeted again). */
+    private int awaitAfterRefusal() throws FlashgateException {
+        while (true) {
+            ByteBuffer p = awaitPacket();
+            switch (p.getInt(0)) {
+                case RESET -> {
+                    packet(RESET_RESP);
+                    return RESET;
+                }
+                case RESET_STATE_MACHINE -> {
+                    return RESET;
+                }
+                case DONE -> {
+                    packet(DONE_RESP, 0); // nothing is complete: still pending
+                    return DONE;
+                }
+                default -> endOfImage(0, NAK_INVALID_CMD);
             }
         }
     }
 
-    /** Asks for the programmer's header, then the rest; null if the host sent something unusable. */
+    /** Asks for the programmer's header, then the rest; null if what the host sent is no programmer. */
     private byte[] download() throws FlashgateException {
         byte[] head = request(0, 64);
         if (head == null) {
@@ -127,63 +291,59 @@ final class SaharaTarget {
 
     private byte[] request(long offset, int length) throws FlashgateException {
         if (use64BitReads) {
-            ByteBuffer b = header(READ_DATA_64, 0x20);
-            b.putLong(PROGRAMMER_IMAGE).putLong(offset).putLong(length);
-            link.write(b.array());
+            link.write(le(0x20).putInt(READ_DATA_64).putInt(0x20).putLong(PROGRAMMER_IMAGE).putLong(offset).putLong(length)
+                    .array());
         } else {
             packet(READ_DATA, PROGRAMMER_IMAGE, (int) offset, length);
         }
         byte[] data = new byte[length];
-        return link.readFully(data, 0, length, Duration.ofSeconds(10)) ? data : null;
+        return link.readFully(data, 0, length, DATA) ? data : null;
     }
 
-    private int awaitResetOrDone() throws FlashgateException {
+    private void hello(int mode) throws FlashgateException {
+        packet(HELLO, VERSION, VERSION_COMPATIBLE, MAX_PACKET, mode, 0, 0, 0, 0, 0, 0);
+    }
+
+    private void endOfImage(int image, int status) throws FlashgateException {
+        packet(END_OF_IMAGE_TX, image, status);
+    }
+
+    /**
+     * The host's next packet; a boot ROM has no deadline of its own, so this waits as long as the
+     * link is there. A length that cannot be a Sahara packet is answered and the input dropped.
+     */
+    private ByteBuffer awaitPacket() throws FlashgateException {
         while (true) {
-            ByteBuffer p = readPacket(Duration.ofSeconds(30));
-            if (p == null) {
-                return RESET;
+            byte[] head = new byte[8];
+            if (!link.readFully(head, 0, 8, IDLE)) {
+                continue;
             }
-            int command = p.getInt(0);
-            if (command == RESET) {
-                packet(RESET_RESP);
-                return RESET;
+            int length = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
+            if (length < 8 || length > MAX_PACKET) {
+                link.discardInput();
+                endOfImage(0, NAK_INVALID_PACKET_SIZE);
+                continue;
             }
-            if (command == DONE) {
-                return DONE;
+            byte[] all = new byte[length];
+            System.arraycopy(head, 0, all, 0, 8);
+            if (!link.readFully(all, 8, length - 8, DATA)) {
+                endOfImage(0, NAK_TIMEOUT_RX);
+                continue;
             }
+            return ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         }
-    }
-
-    /** One packet: a header of command and length (at least 8, at most MAX_PACKET), then the rest. */
-    private ByteBuffer readPacket(Duration timeout) throws FlashgateException {
-        byte[] head = new byte[8];
-        if (!link.readFully(head, 0, 8, timeout)) {
-            return null;
-        }
-        ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-        int length = h.getInt(4);
-        if (length < 8 || length > MAX_PACKET) {
-            link.discardInput();
-            return null;
-        }
-        byte[] all = new byte[length];
-        System.arraycopy(head, 0, all, 0, 8);
-        if (!link.readFully(all, 8, length - 8, Duration.ofSeconds(1))) {
-            return null;
-        }
-        return ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private void packet(int command, int... fields) throws FlashgateException {
-        ByteBuffer b = header(command, 8 + 4 * fields.length);
+        ByteBuffer b = le(8 + 4 * fields.length).putInt(command).putInt(8 + 4 * fields.length);
         for (int f : fields) {
             b.putInt(f);
         }
         link.write(b.array());
     }
 
-    private static ByteBuffer header(int command, int length) {
-        return ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN).putInt(command).putInt(length);
+    private static ByteBuffer le(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static String sha256(byte[] data) {

@@ -81,7 +81,8 @@ public final class SimulatorFarm implements Simulators {
     }
 
     @Override
-    public synchronized SimulatedDevice start(String model, String serial, Faults faults) throws Exception {
+    public synchronized SimulatedDevice start(String model, String serial, Faults faults, Set<String> signedProgrammers)
+            throws Exception {
         if (!serial.matches("[A-Za-z0-9]{1,32}")) {
             throw new FlashgateException(ErrorCode.USAGE, "a simulated serial number is 1 to 32 letters and digits");
         }
@@ -97,7 +98,7 @@ public final class SimulatorFarm implements Simulators {
                 yield l;
             }
             case Modem.MODEL -> {
-                Modem m = new Modem(serial, root.resolve("devices").resolve(serial), ports, Set.of(), faults);
+                Modem m = new Modem(serial, root.resolve("devices").resolve(serial), ports, signedProgrammers, faults);
                 m.plugIn();
                 yield m;
             }

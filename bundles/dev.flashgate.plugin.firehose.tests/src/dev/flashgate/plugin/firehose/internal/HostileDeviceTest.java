@@ -151,9 +151,9 @@ class HostileDeviceTest {
 
     @Test
     void saharaSaysWhenTheProgrammerIsRefusedOrTheDeviceFallsSilent() throws Exception {
-        FlashgateException refused = sahara(hello(), SaharaHost.packet(SaharaHost.END_OF_IMAGE_TX, 13, 0x0D));
+        FlashgateException refused = sahara(hello(), SaharaHost.packet(SaharaHost.END_OF_IMAGE_TX, 13, 0x21));
         assertEquals(ErrorCode.DEVICE_NAK, refused.code());
-        assertTrue(refused.detail().contains("authentication failed"), refused.detail());
+        assertTrue(refused.detail().contains("0x21: hash table authentication failed"), refused.detail());
         assertEquals(ErrorCode.DEVICE_STALLED, sahara().code());
         assertEquals(ErrorCode.DEVICE_STALLED, sahara(hello()).code());
         assertEquals(ErrorCode.DEVICE_NAK, sahara(hello(), SaharaHost.packet(0x99)).code());

@@ -206,8 +206,8 @@ final class FirehoseHost {
                     continue;
                 }
                 if (e.getTagName().equalsIgnoreCase("log")) {
-                    logs.add(e.getAttribute("value"));
                     log.accept("device: " + e.getAttribute("value"));
+                    logs.add(withoutLevel(e.getAttribute("value")));
                 } else if (e.getTagName().equalsIgnoreCase("response")) {
                     String value = e.getAttribute("value");
                     if (!value.equalsIgnoreCase("ACK") && !value.equalsIgnoreCase("NAK")) {
@@ -218,6 +218,14 @@ final class FirehoseHost {
             }
         }
     }
+
+    /** A log value without the level real programmers put first ({@code INFO: }, {@code ERROR: }, ...). */
+    static String withoutLevel(String value) {
+        java.util.regex.Matcher m = LEVEL.matcher(value);
+        return m.lookingAt() ? value.substring(m.end()) : value;
+    }
+
+    private static final java.util.regex.Pattern LEVEL = java.util.regex.Pattern.compile("(?:INFO|ERROR|WARN|WARNING|DEBUG):\\s*");
 
     /** The bytes of the next {@code ...</data>} document, at most {@link #MAX_DOCUMENT}. */
     private byte[] nextDocument(long deadline) throws FlashgateException {

@@ -75,8 +75,7 @@ final class SaharaHost {
                     if (status != 0) {
                         send(packet(RESET));
                         throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device refused the programmer (Sahara status 0x"
-                                + Integer.toHexString(status) + (status == 0x0D ? ": authentication failed, it is not signed for "
-                                        + "this device" : "") + ")");
+                                + Integer.toHexString(status) + ": " + status(status) + ")");
                     }
                     send(packet(DONE));
                     ByteBuffer done = expect(DONE_RESP, 0x0C);
@@ -97,6 +96,26 @@ final class SaharaHost {
                         + Integer.toHexString(command) + " during the programmer upload");
             }
         }
+    }
+
+    /** What a Sahara status code means (the protocol's numbering, as boot ROMs send it). */
+    static String status(int code) {
+        return switch (code) {
+            case 0x01 -> "invalid command in this state";
+            case 0x02 -> "protocol mismatch";
+            case 0x05 -> "invalid packet size";
+            case 0x06 -> "unexpected image id";
+            case 0x07, 0x08, 0x13 -> "invalid image size";
+            case 0x14 -> "invalid ELF header: this is no programmer image";
+            case 0x16, 0x17 -> "timeout";
+            case 0x18 -> "invalid host mode";
+            case 0x1F -> "unsupported client command";
+            case 0x21 -> "hash table authentication failed: the programmer is not signed for this device";
+            case 0x22 -> "hash verification failed: the programmer was altered after signing";
+            case 0x23 -> "no hash table: the programmer is not signed";
+            case 0x25 -> "image authentication failed: the programmer is not signed for this device";
+            default -> "error";
+        };
     }
 
     /** Sends exactly the bytes asked for; the request must lie inside the image. */
