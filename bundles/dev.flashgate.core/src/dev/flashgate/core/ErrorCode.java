@@ -78,6 +78,14 @@ public enum ErrorCode {
     INCOMPATIBLE_HARDWARE(6, "The package is not for this hardware revision.",
             "The manifest's hardware revisions do not include the device's.",
             "Pick the package published for this hardware revision."),
+    LAYOUT_MISMATCH(6, "The package's flash layout does not fit this device.",
+            "Its layout writes outside the partition it names, names a partition this device's partition table does not "
+                    + "have, or the device shows no partition table to check it against.",
+            "Pick the package published for this device; if it is the right one, report it to the vendor with the message shown."),
+    PROGRAMMER_MISMATCH(6, "The package's programmer is not for this device's chip.",
+            "The package names the chips its programmer is for (MSM HW ID, OEM PK hash), and the chip in emergency download "
+                    + "says it is another one, or does not say which it is.",
+            "Pick the package published for this device; nothing was uploaded to it."),
     PACKAGE_EXPIRED(6, "The package has expired.",
             "The vendor limited how long this package may be installed, and that time has passed.",
             "Get the current package from the vendor."),

@@ -3,6 +3,7 @@ package dev.flashgate.plugin.firehose.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.flashgate.core.ErrorCode;
@@ -61,8 +64,16 @@ class FirehoseSessionTest {
         return pkg(version, programmer, patchXml, null);
     }
 
-    /** {@code layoutXml}: a {@code rawprogram} layout with {@code %d} for the image's sector count, or null for the demo's. */
     private Path pkg(String version, byte[] programmer, String patchXml, String layoutXml) throws Exception {
+        return pkg(version, programmer, patchXml, layoutXml, Map.of());
+    }
+
+    /**
+     * {@code layoutXml}: a {@code rawprogram} layout with {@code %d} for the image's sector count, or null for the demo's;
+     * {@code more}: further manifest fields.
+     */
+    private Path pkg(String version, byte[] programmer, String patchXml, String layoutXml, Map<String, Object> more)
+            throws Exception {
         Path files = Files.createDirectories(dir.resolve(version + "-" + (programmer == null ? "demo" : "forged")));
         Path prog = files.resolve("prog_nand_firehose_9x07.mbn");
         if (programmer == null) {
@@ -81,6 +92,7 @@ class FirehoseSessionTest {
         Map<String, Object> fields = new HashMap<>(Map.of("vendor", "Test", "version", version, "versionCode", 700L,
                 "securityVersion", 3L, "target.plugin", FirehosePlugin.ID, "target.chipset", "MDM9x07",
                 "target.models", List.of("MF833S")));
+        fields.putAll(more);
         List<PackRequest.Source> sources = new java.util.ArrayList<>(List.of(
                 new PackRequest.Source(prog, "firehose/prog_nand_firehose_9x07.mbn", "programmer"),
                 new PackRequest.Source(layout, "firehose/rawprogram_nand.xml", "layout"),
@@ -89,7 +101,7 @@ class FirehoseSessionTest {
             sources.add(new PackRequest.Source(Files.writeString(files.resolve("patch0.xml"), patchXml), "firehose/patch0.xml", "patch"));
         }
         return bench.pack(version + (programmer == null ? "" : "-forged") + (patchXml == null ? "" : "-patched")
-                + (layoutXml == null ? "" : "-layout"), fields, sources, true);
+                + (layoutXml == null ? "" : "-layout") + (more.isEmpty() ? "" : "-" + more.hashCode()), fields, sources, true);
     }
 
     private SessionStatus flash(Path pkg, Device device) throws Exception {
@@ -156,25 +168,60 @@ class FirehoseSessionTest {
         assertEquals("boots FG_MF833S_B06", modem.condition());
     }
 
-    /** The programmer refuses to program a range that is not one of its partitions: nothing is written. */
+    /**
+     * A package that names the chips its programmer is for is uploaded only to such a chip: the
+     * host reads the MSM HW ID and OEM PK hash in Sahara command mode first.
+     */
     @Test
-    void aProgramCommandTheProgrammerRefusesEndsInDeviceNakWithTheFlashUntouched() throws Exception {
+    void aProgrammerForAnotherChipIsRefusedBeforeItIsUploaded() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Device found = bench.discovered(modem);
+        Path other = pkg("FG_MF833S_F08", null, null, null, Map.of("target.msmHwIds", List.of("0x000480E100040000")));
+        var session = bench.sessions().start(bench.request(other, found, OPTIONS, false));
+        SessionStatus s = session.await(Duration.ofSeconds(60));
+        assertEquals(ErrorCode.PROGRAMMER_MISMATCH, s.record().code(), () -> s.record().toString());
+        assertTrue(s.record().detail().contains("this chip's is 0004a0e100040000"), s.record().detail());
+        assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind());
+        assertTrue(session.log().stream().anyMatch(l -> l.contains("the chip in emergency download: chip serial 0x")),
+                session.log()::toString);
+        assertTrue(session.log().stream().noneMatch(l -> l.contains("Firehose configured")), "the programmer never ran");
+
+        modem.reenumerate();
+        Path ours = pkg("FG_MF833S_F09", null, null, null, Map.of("target.msmHwIds", List.of("0x0004A0E100040000"),
+                "target.oemPkHashes", List.of(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("Flashgate simulated OEM root certificate".getBytes(StandardCharsets.US_ASCII))))));
+        SessionStatus done = flash(ours, bench.present(modem));
+        assertEquals(SessionState.SUCCEEDED, done.record().state(), () -> done.record().toString());
+        assertEquals("FG_MF833S_F09", modem.revision());
+    }
+
+    /**
+     * A layout that programs past the end of the partition it names, or names a partition the
+     * device does not have, is refused against the device's own partition table before anything
+     * is written.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"modem:39100", "recovery:8448"})
+    void aLayoutThatDoesNotFitThePartitionTableIsRefusedBeforeAnythingIsWritten(String labelAndStart) throws Exception {
+        String label = labelAndStart.split(":")[0];
+        String start = labelAndStart.split(":")[1];
         SimulatedDevice modem = bench.start("MF833S");
         Device found = bench.discovered(modem);
         Path pkg = pkg("FG_MF833S_F07", null, null, """
                 <?xml version="1.0" ?>
                 <data>
-                  <program SECTOR_SIZE_IN_BYTES="2048" filename="images/modem.ubi" label="modem" num_partition_sectors="%d" \
-                physical_partition_number="0" start_sector="39100"/>
+                  <program SECTOR_SIZE_IN_BYTES="2048" filename="images/modem.ubi" label="%s" num_partition_sectors="%%d" \
+                physical_partition_number="0" start_sector="%s"/>
                 </data>
-                """);
+                """.formatted(label, start));
         var session = bench.sessions().start(bench.request(pkg, found, OPTIONS, false));
         SessionStatus s = session.await(Duration.ofSeconds(60));
-        assertEquals(ErrorCode.DEVICE_NAK, s.record().code(), () -> s.record().toString());
-        assertEquals(SessionState.TRANSFERRING, s.record().lastActive());
-        assertTrue(s.record().detail().contains("refused to program modem at sector 39100"), s.record().detail());
-        assertTrue(session.log().stream().anyMatch(l -> l.contains("cross a partition boundary")), session.log()::toString);
+        assertEquals(ErrorCode.LAYOUT_MISMATCH, s.record().code(), () -> s.record().toString());
+        assertEquals(SessionState.PREPARING, s.record().lastActive());
+        assertTrue(s.record().detail().contains("recovery".equals(label) ? "which this device does not have"
+                : "which on this device is sectors 8448+30720"), s.record().detail());
         assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind());
+        assertTrue(session.log().stream().noneMatch(l -> l.contains("programming")), session.log()::toString);
         modem.reenumerate();
         assertEquals("boots FG_MF833S_B06", modem.condition());
     }

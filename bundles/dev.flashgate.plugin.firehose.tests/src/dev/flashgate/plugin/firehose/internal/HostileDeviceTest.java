@@ -193,6 +193,43 @@ class HostileDeviceTest {
         }
     }
 
+    /** A MIBIB table page: magic, version 4, then the entries (name, start block, blocks). */
+    private static byte[] table(int magic, int count, Object... entries) {
+        ByteBuffer b = ByteBuffer.allocate(2048).order(ByteOrder.LITTLE_ENDIAN).putInt(magic).putInt(0xE35EBDDB).putInt(4)
+                .putInt(count);
+        for (int i = 0; i < entries.length; i += 3) {
+            b.put(java.util.Arrays.copyOf(((String) entries[i]).getBytes(StandardCharsets.US_ASCII), 16)).putInt((Integer) entries[i + 1])
+                    .putInt((Integer) entries[i + 2]).putInt(0x000001FF);
+        }
+        return b.array();
+    }
+
+    @Test
+    void partitionTablesAreReadStrictlyAndLayoutsCheckedAgainstThem() throws Exception {
+        FirehoseHost.Geometry nand = new FirehoseHost.Geometry(2048, 131072, 2048);
+        PartitionTable t = PartitionTable.parse(table(0x55EE73AA, 3, "0:SBL", 0, 10, "0:MODEM", 132, 480, "0:SYSTEM", 732, 0xFFFF),
+                nand);
+        assertEquals(new PartitionTable.Partition("modem", 8448, 30720), t.named("MODEM").orElseThrow());
+        assertEquals(new PartitionTable.Partition("system", 732 * 64, (2048 - 732) * 64), t.named("system").orElseThrow(),
+                "0xFFFF blocks: to the end of the flash");
+        t.check(new RawProgram(java.util.List.of(new RawProgram.Program("m.ubi", "modem", new Range(8448, 30720, 2048))),
+                java.util.List.of(new Range(46848, 64, 2048))), 2048);
+        t.check(new RawProgram(java.util.List.of(new RawProgram.Program("m.ubi", "modem", new Range(2112, 7680, 8192))),
+                java.util.List.of()), 2048); // the same bytes in sectors of 8 KiB
+        for (RawProgram bad : new RawProgram[] {
+            new RawProgram(java.util.List.of(new RawProgram.Program("m.ubi", "modem", new Range(8448, 30721, 2048))), java.util.List.of()),
+            new RawProgram(java.util.List.of(new RawProgram.Program("m.ubi", "efs2", new Range(39168, 64, 2048))), java.util.List.of()),
+            new RawProgram(java.util.List.of(new RawProgram.Program("m.ubi", "", new Range(600, 64, 2048))), java.util.List.of()),
+            new RawProgram(java.util.List.of(new RawProgram.Program("m.ubi", "modem", new Range(8448, 64, 2048))),
+                    java.util.List.of(new Range(39100, 200, 2048)))}) {
+            assertEquals(ErrorCode.LAYOUT_MISMATCH, assertThrows(FlashgateException.class, () -> t.check(bad, 2048)).code());
+        }
+        for (byte[] page : new byte[][] {table(0x12345678, 1, "0:SBL", 0, 10), table(0x55EE73AA, 0), table(0x55EE73AA, 1000),
+            table(0x55EE73AA, -1), new byte[8]}) {
+            assertEquals(ErrorCode.LAYOUT_MISMATCH, assertThrows(FlashgateException.class, () -> PartitionTable.parse(page, nand)).code());
+        }
+    }
+
     @Test
     void layoutsAreReadStrictly() throws Exception {
         RawProgram ok = RawProgram.parse(("""

@@ -14,6 +14,9 @@ import java.util.function.LongConsumer;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
@@ -67,6 +70,41 @@ final class FirehoseHost {
         target = r.attribute("TargetName").isBlank() ? null : r.attribute("TargetName").trim();
         return payload;
     }
+
+    /** The flash as {@code getstorageinfo} describes it. */
+    record Geometry(int pageSize, long blockSize, long blocks) {
+    }
+
+    /**
+     * The flash geometry from {@code getstorageinfo}: NAND programmers log it as a JSON
+     * {@code storage_info} object ({@code page_size}, {@code block_size}, {@code total_blocks}).
+     */
+    Geometry storageInfo() throws FlashgateException {
+        Response r = command("<getstorageinfo physical_partition_number=\"0\"/>");
+        if (!r.ack()) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer refused getstorageinfo");
+        }
+        for (String line : r.logs()) {
+            if (!line.contains("\"storage_info\"")) {
+                continue;
+            }
+            try {
+                JsonNode info = JSON.readTree(line).path("storage_info");
+                int page = info.path("page_size").asInt(-1);
+                long block = info.path("block_size").asLong(-1);
+                long blocks = info.path("total_blocks").asLong(-1);
+                if (page > 0 && page <= RawProgram.MAX_SECTOR && block >= page && block % page == 0 && blocks > 0) {
+                    return new Geometry(page, block, blocks);
+                }
+            } catch (IOException | RuntimeException e) {
+                // not the JSON NAND programmers write: looked for in the next line
+            }
+        }
+        throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer's getstorageinfo gave no NAND geometry (page_size, "
+                + "block_size, total_blocks)");
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The chip the programmer says it runs on ({@code TargetName} of configure), or {@code null}. */
     String target() {

@@ -34,8 +34,9 @@ import dev.flashgate.upgrade.UpgradeJob;
 /**
  * One MDM9x07 update: switch the modem to emergency download over DIAG, bind the EDL port that
  * appears to this device (same USB serial; another EDL device is never taken), upload the
- * programmer with Sahara, program the layout's partitions with Firehose, read every range back
- * as a SHA-256 digest, and power-reset into the new firmware.
+ * programmer with Sahara, check the layout against the partition table the device keeps in its
+ * MIBIB, program the layout's partitions with Firehose, read every range back as a SHA-256
+ * digest, and power-reset into the new firmware.
  */
 final class FirehoseJob implements UpgradeJob {
 
@@ -63,6 +64,8 @@ final class FirehoseJob implements UpgradeJob {
     private Device startedOn;
     private SerialLink link;
     private FirehoseHost firehose;
+    /** The device's partition table, once the layout was checked against it. */
+    private PartitionTable partitions;
 
     FirehoseJob(UpgradeContext context) throws FlashgateException {
         this.context = context;
@@ -193,13 +196,58 @@ final class FirehoseJob implements UpgradeJob {
         link = context.open(edl, "edl");
         if (!programmerRunning) {
             context.log("uploading the programmer (" + programmer.length + " bytes) with Sahara");
-            new SaharaHost(link, SAHARA).upload(programmer, n -> context.progress(n, programmer.length));
+            new SaharaHost(link, SAHARA).upload(programmer, n -> context.progress(n, programmer.length), this::programmerFor);
         }
         firehose = new FirehoseHost(link, FIREHOSE, context::log);
         int payload = firehose.configure(FirehoseHost.DEFAULT_PAYLOAD);
         context.log("Firehose configured for NAND on " + (firehose.target() == null ? "an unnamed chip" : firehose.target())
                 + ", " + payload + " bytes per payload");
         startedOn = edl;
+        if (partitions == null) { // before anything is written: the layout must fit the device's partitions
+            FirehoseHost.Geometry geometry = firehose.storageInfo();
+            PartitionTable table = PartitionTable.read(firehose, geometry);
+            table.check(layout, geometry.pageSize());
+            partitions = table;
+            context.log("the layout fits the device's partition table (" + table.partitions().size() + " partitions, pages of "
+                    + geometry.pageSize() + " bytes)");
+        }
+    }
+
+    /**
+     * The chip in emergency download, as Sahara command mode told it, against the chips the
+     * package says its programmer is for ({@code target.msmHwIds}, {@code target.oemPkHashes}, hex):
+     * refused before a byte of the programmer is sent when it is another, or when it does not say.
+     */
+    private void programmerFor(SaharaHost.Chip chip) throws FlashgateException {
+        context.log("the chip in emergency download: " + chip);
+        check("MSM HW ID", "msmHwIds", chip.msmHwId() == null ? null : String.format("%016x", chip.msmHwId()));
+        check("OEM PK hash", "oemPkHashes", chip.oemPkHash());
+    }
+
+    private void check(String what, String field, String actual) throws FlashgateException {
+        Object listed = context.pkg().manifest().target().extra().get(field);
+        if (listed == null) {
+            return;
+        }
+        List<String> allowed = new ArrayList<>();
+        if (listed instanceof List<?> values) {
+            for (Object v : values) {
+                if (v instanceof String text) {
+                    allowed.add(text.trim().toLowerCase(java.util.Locale.ROOT).replaceFirst("^0x", ""));
+                }
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new FlashgateException(ErrorCode.MANIFEST_INVALID, "target." + field + " must be a list of hex strings");
+        }
+        if (actual == null) {
+            throw new FlashgateException(ErrorCode.PROGRAMMER_MISMATCH, "the package's programmer is for " + what + " "
+                    + String.join(" or ", allowed) + ", and the device in emergency download does not say its " + what);
+        }
+        if (!allowed.contains(actual)) {
+            throw new FlashgateException(ErrorCode.PROGRAMMER_MISMATCH, "the package's programmer is for " + what + " "
+                    + String.join(" or ", allowed) + "; this chip's is " + actual);
+        }
     }
 
     /** Asks for EDL over DIAG and waits for this device's EDL port. */

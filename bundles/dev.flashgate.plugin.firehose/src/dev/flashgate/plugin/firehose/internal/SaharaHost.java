@@ -3,7 +3,9 @@ package dev.flashgate.plugin.firehose.internal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.function.LongConsumer;
+import java.util.stream.IntStream;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
@@ -25,7 +27,17 @@ final class SaharaHost {
     static final int DONE_RESP = 0x06;
     static final int RESET = 0x07;
     static final int RESET_RESP = 0x08;
+    static final int CMD_READY = 0x0B;
+    static final int CMD_SWITCH_MODE = 0x0C;
+    static final int CMD_EXEC = 0x0D;
+    static final int CMD_EXEC_RESP = 0x0E;
+    static final int CMD_EXEC_DATA = 0x0F;
     static final int READ_DATA_64 = 0x12;
+    static final int MODE_IMAGE_TX_PENDING = 0;
+    static final int MODE_COMMAND = 3;
+    static final int EXEC_SERIAL_NUM_READ = 0x01;
+    static final int EXEC_MSM_HW_ID_READ = 0x02;
+    static final int EXEC_OEM_PK_HASH_READ = 0x03;
     static final int PROGRAMMER_IMAGE = 13;
     private static final int VERSION = 2;
     private static final int VERSION_COMPATIBLE = 1;
@@ -49,13 +61,57 @@ final class SaharaHost {
      * refuses it (a programmer not signed for this device) fails with {@code DEVICE_NAK}.
      */
     void upload(byte[] programmer, LongConsumer progress) throws FlashgateException {
-        ByteBuffer hello = newest(awaitHello());
-        int mode = hello.getInt(20);
-        send(packet(HELLO_RESP, VERSION, VERSION_COMPATIBLE, 0, mode, 0, 0, 0, 0, 0, 0));
+        upload(programmer, progress, chip -> { });
+    }
+
+    /** Who the chip says it is in command mode; a value it did not give is {@code null}. */
+    record Chip(Long serial, Long msmHwId, String oemPkHash) {
+        static final Chip UNKNOWN = new Chip(null, null, null);
+
+        @Override
+        public String toString() {
+            return "chip serial " + (serial == null ? "?" : String.format("0x%08x", serial)) + ", MSM HW ID "
+                    + (msmHwId == null ? "?" : String.format("0x%016x", msmHwId)) + ", OEM PK hash " + (oemPkHash == null ? "?" : oemPkHash);
+        }
+    }
+
+    /** Decides, from the chip's identity, whether the programmer may be uploaded (throws if not). */
+    interface ChipCheck {
+        void accept(Chip chip) throws FlashgateException;
+    }
+
+    /**
+     * Reads the chip's identity in Sahara command mode first (serial, MSM HW ID, OEM PK hash), as
+     * real hosts do, hands it to {@code check} before a byte of the programmer is sent, then
+     * switches to image transfer and uploads. A boot ROM without command mode (it refuses the mode,
+     * or goes straight to asking for the image) is met with an unknown identity.
+     */
+    void upload(byte[] programmer, LongConsumer progress, ChipCheck check) throws FlashgateException {
+        newest(awaitHello());
+        send(packet(HELLO_RESP, VERSION, VERSION_COMPATIBLE, 0, MODE_COMMAND, 0, 0, 0, 0, 0, 0));
+        ByteBuffer first = readPacket();
+        ByteBuffer pending = null;
+        if (first.getInt(0) == CMD_READY) {
+            check.accept(clientCommands());
+            send(packet(HELLO_RESP, VERSION, VERSION_COMPATIBLE, 0, MODE_IMAGE_TX_PENDING, 0, 0, 0, 0, 0, 0));
+        } else if (first.getInt(0) == END_OF_IMAGE_TX && first.limit() == 0x10 && first.getInt(8) != PROGRAMMER_IMAGE) {
+            // refused the mode: it waits for a HELLO_RESP in image transfer mode
+            check.accept(Chip.UNKNOWN);
+            send(packet(HELLO_RESP, VERSION, VERSION_COMPATIBLE, 0, MODE_IMAGE_TX_PENDING, 0, 0, 0, 0, 0, 0));
+        } else {
+            try {
+                check.accept(Chip.UNKNOWN);
+            } catch (FlashgateException e) {
+                send(packet(RESET));
+                throw e;
+            }
+            pending = first; // it ignored the mode and asks for the image already
+        }
         long served = 0;
         int repeats = 0;
         while (true) {
-            ByteBuffer p = readPacket();
+            ByteBuffer p = pending != null ? pending : readPacket();
+            pending = null;
             int command = p.getInt(0);
             switch (command) {
                 case READ_DATA -> {
@@ -96,6 +152,65 @@ final class SaharaHost {
                         + Integer.toHexString(command) + " during the programmer upload");
             }
         }
+    }
+
+    /** After CMD_READY: the client commands, then CMD_SWITCH_MODE to image transfer, which brings a fresh HELLO. */
+    private Chip clientCommands() throws FlashgateException {
+        byte[] serial = execute(EXEC_SERIAL_NUM_READ, 4);
+        byte[] hwId = execute(EXEC_MSM_HW_ID_READ, 8);
+        byte[] pkHash = execute(EXEC_OEM_PK_HASH_READ, 128);
+        send(packet(CMD_SWITCH_MODE, MODE_IMAGE_TX_PENDING));
+        newest(awaitHello());
+        return new Chip(serial == null || serial.length < 4 ? null : Integer.toUnsignedLong(le(serial).getInt(0)),
+                hwId == null || hwId.length < 8 ? null : le(hwId).getLong(0), pkHash(pkHash));
+    }
+
+    /**
+     * The OEM PK hash as hex: boot ROMs send the digest alone, once per root certificate, or
+     * zero-padded to a wider field; one copy without the padding is the hash.
+     */
+    static String pkHash(byte[] raw) {
+        if (raw == null || raw.length < 32) {
+            return null;
+        }
+        int n = raw.length;
+        for (int size : new int[] {32, 48, 64}) {
+            if (n > size && IntStream.range(size, n).allMatch(i -> raw[i] == raw[i % size] || raw[i] == 0)) {
+                n = size;
+                break;
+            }
+        }
+        return HexFormat.of().formatHex(raw, 0, n);
+    }
+
+    /** One client command: its answer, or {@code null} when the boot ROM does not have it. */
+    private byte[] execute(int command, int max) throws FlashgateException {
+        send(packet(CMD_EXEC, command));
+        ByteBuffer resp = readPacket();
+        if (resp.getInt(0) == END_OF_IMAGE_TX) {
+            requireLength(resp, 0x10);
+            return null;
+        }
+        if (resp.getInt(0) != CMD_EXEC_RESP) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device answered client command " + command + " with Sahara command 0x"
+                    + Integer.toHexString(resp.getInt(0)));
+        }
+        requireLength(resp, 0x10);
+        long length = Integer.toUnsignedLong(resp.getInt(12));
+        if (resp.getInt(8) != command || length > max) {
+            throw new FlashgateException(ErrorCode.DEVICE_NAK, "the device offers " + length + " bytes for client command " + command);
+        }
+        send(packet(CMD_EXEC_DATA, command));
+        byte[] data = new byte[(int) length];
+        if (!link.readFully(data, 0, data.length, timeout)) {
+            throw new FlashgateException(ErrorCode.DEVICE_STALLED, link.name() + ": the answer to client command " + command
+                    + " stopped short");
+        }
+        return data;
+    }
+
+    private static ByteBuffer le(byte[] data) {
+        return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** What a Sahara status code means (the protocol's numbering, as boot ROMs send it). */
