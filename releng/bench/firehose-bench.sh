@@ -55,7 +55,7 @@ package() { # name size_mib
 <?xml version="1.0" ?>
 <data>
   <program SECTOR_SIZE_IN_BYTES="2048" filename="images/modem.ubi" label="modem" num_partition_sectors="$modem_sectors" physical_partition_number="0" start_sector="8448"/>
-  <program SECTOR_SIZE_IN_BYTES="2048" filename="images/system.img" label="system" num_partition_sectors="$(( ($2 << 20) / 2048 ))" physical_partition_number="0" start_sector="39168"/>
+  <program SECTOR_SIZE_IN_BYTES="2048" filename="images/system.img" label="system" num_partition_sectors="$(( ($2 << 20) / 2048 ))" physical_partition_number="0" start_sector="46848"/>
 </data>
 XML
     fg pack -o "$work/$1.fgp" --vendor Bench --firmware-version FG_MF833S_BENCH --version-code 900 --security-version 3 \
