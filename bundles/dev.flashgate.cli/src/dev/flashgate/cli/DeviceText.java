@@ -54,7 +54,7 @@ final class DeviceText {
             for (PortInfo p : d.ports()) {
                 ports.addObject().put("path", p.path()).put("stableName", p.stableName()).put("role", p.role())
                         .put("usb", p.usb() == null ? null : p.usb().toString()).put("usbSerial", p.usbSerial())
-                        .put("usbInterface", p.usbInterface()).put("origin", p.origin().name());
+                        .put("usbInterface", p.usbInterface()).put("usbPath", p.usbPath()).put("origin", p.origin().name());
             }
         }
         return list;

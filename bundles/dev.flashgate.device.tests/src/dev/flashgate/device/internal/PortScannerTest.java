@@ -61,6 +61,25 @@ class PortScannerTest {
     }
 
     @Test
+    void byPathLinksBesideTheByIdFolderNameEachPortsPhysicalUsbPort() throws Exception {
+        Path byId = Files.createDirectories(dir.resolve("by-id"));
+        Path byPath = Files.createDirectories(dir.resolve("by-path"));
+        Path diag = Files.createFile(dir.resolve("pts-1"));
+        Path edl = Files.createFile(dir.resolve("pts-2"));
+        Path elsewhere = Files.createFile(dir.resolve("pts-3"));
+        Files.createSymbolicLink(byId.resolve("usb-ZTE_MF833S_0042-if00-port0"), diag);
+        Files.createSymbolicLink(byPath.resolve("pci-0000:00:14.0-usb-0:3:1.0-port0"), diag);
+        Files.createSymbolicLink(byId.resolve("usb-Qualcomm_QHSUSB__BULK_5BCACA6E-if00-port0"), edl);
+        Files.createSymbolicLink(byPath.resolve("pci-0000:00:14.0-usb-0:1.4.2:1.0"), edl);
+        Files.createSymbolicLink(byId.resolve("usb-Qualcomm_QHSUSB__BULK_0AA94EFD-if00-port0"), elsewhere);
+        Files.createSymbolicLink(byPath.resolve("not-a-usb-path"), elsewhere);
+        Map<String, PortInfo> ports = infos(new PortScanner(table, List.of(byId), false).scan(Set.of()));
+        assertEquals("pci-0000:00:14.0-usb-0:3", ports.get(diag.toRealPath().toString()).usbPath());
+        assertEquals("pci-0000:00:14.0-usb-0:1.4.2", ports.get(edl.toRealPath().toString()).usbPath(), "behind a hub");
+        assertNull(ports.get(elsewhere.toRealPath().toString()).usbPath());
+    }
+
+    @Test
     void aNodeRecreatedUnderTheSameNameIsANewGeneration() throws Exception {
         Path byId = Files.createDirectories(dir.resolve("by-id"));
         Path node = Files.createFile(dir.resolve("pts-8"));

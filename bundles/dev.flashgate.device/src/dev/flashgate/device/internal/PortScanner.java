@@ -26,12 +26,15 @@ import dev.flashgate.device.MemoryPorts;
  * Lists the serial ports present right now, from three sources: USB serial ports the OS
  * enumerates (jSerialComm, with sysfs for the interface number), {@code by-id} folders (the
  * system's and the simulators'), and ports named explicitly. Ports are keyed by their real node,
- * so a by-id link and the node it points to are one port.
+ * so a by-id link and the node it points to are one port; a {@code by-path} link to the node says
+ * which physical USB port it is on.
  */
 final class PortScanner {
 
     /** {@code usb-<Vendor>_<Product>_<serial>-if<NN>[-port<N>]} */
     private static final Pattern BY_ID = Pattern.compile("usb-(.+)_([^_]*)-if(\\d+)(?:-port\\d+)?");
+    /** {@code <bus>-usb-<root>:<port chain>:<configuration>.<interface>[-port<N>]} */
+    private static final Pattern BY_PATH = Pattern.compile("(.+-usb-\\d+:[\\d.]+):\\d+\\.\\d+(?:-port\\d+)?");
 
     private final DeviceTable table;
     private final List<Path> byIdFolders;
@@ -112,9 +115,31 @@ final class PortScanner {
                 generations.put(path, changeTime(Paths.get(path)));
             }
         }
+        Map<String, String> physical = usbPaths();
         Map<String, Scanned> result = new LinkedHashMap<>();
-        ports.forEach((path, info) -> result.put(path, new Scanned(info, generations.get(path))));
+        ports.forEach((path, info) -> result.put(path, new Scanned(physical.containsKey(path) ? info.withUsbPath(physical.get(path))
+                : info, generations.get(path))));
         return result;
+    }
+
+    /**
+     * The physical USB port of each node a {@code by-path} link (beside each by-id folder) points
+     * to: the link's name up to the configuration and interface, {@code pci-0000:00:14.0-usb-0:3}
+     * of {@code pci-0000:00:14.0-usb-0:3:1.0-port0}.
+     */
+    private Map<String, String> usbPaths() {
+        Map<String, String> physical = new HashMap<>();
+        for (Path folder : byIdFolders) {
+            Path byPath = folder.resolveSibling("by-path");
+            for (Path link : links(byPath)) {
+                Matcher m = BY_PATH.matcher(link.getFileName().toString());
+                String path = m.matches() ? realPath(link) : null;
+                if (path != null) {
+                    physical.put(path, m.group(1));
+                }
+            }
+        }
+        return physical;
     }
 
     /** The inode change time of a file or link itself, or "" when it cannot be read. */

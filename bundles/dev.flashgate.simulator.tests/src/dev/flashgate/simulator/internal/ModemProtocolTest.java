@@ -105,7 +105,16 @@ class ModemProtocolTest {
             diag.write(DIAG_EDL_SWITCH);
             assertArrayEquals(DIAG_EDL_SWITCH, rawFrame(diag), "the switch request is echoed");
         }
-        await("EDL port", () -> modem.hostPorts().size() == 1 && modem.hostPorts().get(0).contains("Qualcomm_QHSUSB__BULK_MDM002-if00"));
+        Path byPath = Path.of(modem.hostPorts().get(0)).getParent().resolveSibling("by-path");
+        String socket = ((Modem) modem).usbPort();
+        assertEquals(Path.of(modem.hostPorts().get(0)).toRealPath(), byPath.resolve(socket + ":1.0-port0").toRealPath(),
+                "the DIAG port's socket, in by-path");
+        String chipSerial = String.format("%08X", ((Modem) modem).chip().serial());
+        await("EDL port", () -> modem.hostPorts().size() == 1
+                && modem.hostPorts().get(0).endsWith("usb-Qualcomm_QHSUSB__BULK_" + chipSerial + "-if00-port0"));
+        assertTrue(!modem.hostPorts().get(0).contains("MDM002"), "in EDL it has the chip's USB serial, not the modem's");
+        assertEquals(Path.of(modem.hostPorts().get(0)).toRealPath(), byPath.resolve(socket + ":1.0-port0").toRealPath(),
+                "the EDL port is in the same socket");
         byte[] image = image("FG_MF833S_B07", 3, 300_000);
         try (SerialLink edl = links.open(modem.hostPorts().get(0))) {
             sahara(edl, DemoFirmware.programmerBytes(), 0);
@@ -196,7 +205,13 @@ class ModemProtocolTest {
             sahara(edl, forged, SaharaTarget.NAK_HASH_TABLE_AUTH_FAILURE);
             edl.write(u32(7, 8));                                   // RESET
             assertArrayEquals(u32(8, 8), read(edl, 8));             // RESET_RESP
+        }
+        Thread.sleep(300); // the device resets and enumerates again
+        await("EDL port again", () -> modem.hostPorts().size() == 1);
+        try (SerialLink edl = links.open(modem.hostPorts().get(0))) {
             assertEquals(1, ByteBuffer.wrap(read(edl, 48)).order(ByteOrder.LITTLE_ENDIAN).getInt(), "the boot ROM says HELLO again");
+            edl.write(u32(0x13, 8));                                // RESET_STATE_MACHINE: greets again on the same port
+            assertEquals(1, ByteBuffer.wrap(read(edl, 48)).order(ByteOrder.LITTLE_ENDIAN).getInt(), "and HELLO once more");
         }
     }
 

@@ -26,7 +26,7 @@ abstract class AtPortDevice extends ZteDevice {
     protected abstract String byIdName();
 
     synchronized void plugIn() throws IOException, InterruptedException, FlashgateException {
-        port = ports.make(folder, "at", byIdName());
+        port = ports.make(folder, "at", byIdName(), byPathName(byIdName()));
         deviceEnd = faults.wrap(port.deviceEnd());
         responder = new AtResponder(deviceEnd, this);
         Thread t = new Thread(responder, "sim-" + model + "-" + serial);

@@ -64,7 +64,8 @@ final class Modem extends ZteDevice {
 
     synchronized void plugIn() throws IOException, InterruptedException, FlashgateException {
         if (inEdl()) {
-            SerialLink edl = port("edl", "usb-Qualcomm_QHSUSB__BULK_" + serial + "-if00-port0");
+            // a 9008 device has a USB serial of its own, the chip's: only its socket links it to the modem
+            SerialLink edl = port("edl", "usb-Qualcomm_QHSUSB__BULK_" + String.format("%08X", chip().serial()) + "-if00-port0");
             Thread t = new Thread(() -> emergencyDownload(edl), "sim-" + MODEL + "-" + serial + "-edl");
             t.setDaemon(true);
             stoppers.add(edl::close);
@@ -82,7 +83,7 @@ final class Modem extends ZteDevice {
     }
 
     private SerialLink port(String name, String byIdName) throws IOException, InterruptedException, FlashgateException {
-        SimPorts.Port port = ports.make(folder, name, byIdName);
+        SimPorts.Port port = ports.make(folder, name, byIdName, byPathName(byIdName));
         plugged.add(port);
         port.publish();
         return faults.wrap(port.deviceEnd());
@@ -98,9 +99,13 @@ final class Modem extends ZteDevice {
     private void emergencyDownload(SerialLink link) {
         try {
             while (true) {
-                SaharaTarget sahara = new SaharaTarget(link, signedProgrammers, chip(), false);
-                if (sahara.run() == SaharaTarget.Outcome.RESET) {
+                SaharaTarget.Outcome outcome = new SaharaTarget(link, signedProgrammers, chip(), false).run();
+                if (outcome == SaharaTarget.Outcome.RESTART) {
                     continue;
+                }
+                if (outcome == SaharaTarget.Outcome.RESET) {
+                    reboot("EDL"); // a reset device enumerates again, on a new node, and greets anew
+                    return;
                 }
                 try (Nand nand = new Nand(folder.resolve(Nand.FILE))) {
                     new FirehoseTarget(link, chip().serial(), nand, torn(), t -> state.set("torn", String.join(",", t)), faults::refuseThisCommand,

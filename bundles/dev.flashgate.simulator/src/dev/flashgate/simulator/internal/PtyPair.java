@@ -16,6 +16,7 @@ final class PtyPair implements AutoCloseable {
     private final Process socat;
     private final Path deviceEnd;
     private Path hostEnd;
+    private Path byPathLink;
 
     private PtyPair(Process socat, Path deviceEnd, Path hostEnd) {
         this.socat = socat;
@@ -53,7 +54,13 @@ final class PtyPair implements AutoCloseable {
      * Moves the host end's link to where hosts look for ports, once the device end is ready to
      * answer: until then the port does not exist for anyone.
      */
-    synchronized void publish(Path byIdLink) throws IOException {
+    synchronized void publish(Path byIdLink, Path byPathLink) throws IOException {
+        // the by-path link first: whoever finds the port by its by-id link finds its socket too
+        Files.createDirectories(byPathLink.getParent());
+        Path node = hostEnd.toRealPath();
+        Files.deleteIfExists(byPathLink);
+        Files.createSymbolicLink(byPathLink, node);
+        this.byPathLink = byPathLink;
         Files.createDirectories(byIdLink.getParent());
         Files.move(hostEnd, byIdLink, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         hostEnd = byIdLink;
@@ -67,6 +74,9 @@ final class PtyPair implements AutoCloseable {
                 socat.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
             }
             Files.deleteIfExists(hostEnd);
+            if (byPathLink != null) {
+                Files.deleteIfExists(byPathLink);
+            }
             Files.deleteIfExists(deviceEnd);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

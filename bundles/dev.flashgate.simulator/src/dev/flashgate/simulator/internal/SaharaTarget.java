@@ -20,7 +20,8 @@ import dev.flashgate.core.device.SerialLink;
  * brings a fresh HELLO. Image transfer mode asks for the programmer (image 13) with READ_DATA and
  * ends with END_OF_IMAGE_TX: status 0 only if the programmer's SHA-256 is one the OEM signed,
  * otherwise {@link #NAK_HASH_TABLE_AUTH_FAILURE}; after DONE/DONE_RESP the programmer runs. RESET
- * and RESET_STATE_MACHINE start the state machine over. What does not fit the state is answered
+ * resets the device (it enumerates again and greets on its new port); RESET_STATE_MACHINE starts
+ * the state machine over on the same one. What does not fit the state is answered
  * with END_OF_IMAGE_TX and a Sahara status code. All integers little-endian u32, every packet
  * {@code command, length, ...}.
  */
@@ -80,8 +81,10 @@ final class SaharaTarget {
     enum Outcome {
         /** The programmer was accepted and now runs. */
         PROGRAMMER_RUNNING,
-        /** The host asked for a reset: the boot ROM starts over. */
-        RESET
+        /** The host asked for a reset: the device resets, enumerates again and greets anew. */
+        RESET,
+        /** The host reset the state machine only: a fresh HELLO on the same link. */
+        RESTART
     }
 
     private final SerialLink link;
@@ -113,14 +116,22 @@ final class SaharaTarget {
                             if (after == DONE) {
                                 return Outcome.PROGRAMMER_RUNNING;
                             }
-                            if (after == RESET || awaitAfterRefusal() == RESET) {
+                            after = after == RESET ? RESET : awaitAfterRefusal();
+                            if (after == RESET) {
                                 return Outcome.RESET;
+                            }
+                            if (after == RESET_STATE_MACHINE) {
+                                return Outcome.RESTART;
                             }
                             hello(MODE_IMAGE_TX_PENDING);
                         }
                         case MODE_COMMAND -> {
-                            if (commandMode() == RESET) {
+                            int after = commandMode();
+                            if (after == RESET) {
                                 return Outcome.RESET;
+                            }
+                            if (after == RESET_STATE_MACHINE) {
+                                return Outcome.RESTART;
                             }
                         }
                         default -> endOfImage(0, NAK_INVALID_HOST_MODE);
@@ -131,7 +142,7 @@ final class SaharaTarget {
                     return Outcome.RESET;
                 }
                 case RESET_STATE_MACHINE -> {
-                    return Outcome.RESET;
+                    return Outcome.RESTART;
                 }
                 default -> endOfImage(0, NAK_INVALID_CMD);
             }
@@ -148,11 +159,12 @@ final class SaharaTarget {
         while (true) {
             ByteBuffer p = awaitPacket();
             int command = p.getInt(0);
-            if (command == RESET || command == RESET_STATE_MACHINE) {
-                if (command == RESET) {
-                    packet(RESET_RESP);
-                }
+            if (command == RESET) {
+                packet(RESET_RESP);
                 return RESET;
+            }
+            if (command == RESET_STATE_MACHINE) {
+                return RESET_STATE_MACHINE;
             }
             if (p.limit() != 0x0C || command != CMD_EXEC && command != CMD_EXEC_DATA && command != CMD_SWITCH_MODE) {
                 endOfImage(0, p.limit() != 0x0C && (command == CMD_EXEC || command == CMD_EXEC_DATA || command == CMD_SWITCH_MODE)
@@ -247,7 +259,7 @@ final class SaharaTarget {
                     return RESET;
                 }
                 case RESET_STATE_MACHINE -> {
-                    return RESET;
+                    return RESET_STATE_MACHINE;
                 }
                 case DONE -> {
                     packet(DONE_RESP, 0); // nothing is complete: still pending

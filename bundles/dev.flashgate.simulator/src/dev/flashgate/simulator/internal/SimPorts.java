@@ -27,11 +27,13 @@ interface SimPorts {
         void close();
     }
 
-    Port make(Path deviceFolder, String name, String byIdName) throws IOException, InterruptedException, FlashgateException;
+    /** A port published under {@code byIdName} and, for the physical USB port, {@code byPathName}. */
+    Port make(Path deviceFolder, String name, String byIdName, String byPathName)
+            throws IOException, InterruptedException, FlashgateException;
 
-    /** socat ptys, host ends linked into {@code byIdFolder}. */
+    /** socat ptys, host ends linked into {@code byIdFolder} and the {@code by-path} folder beside it. */
     static SimPorts ptys(SerialLinks links, Path byIdFolder) {
-        return (folder, name, byIdName) -> {
+        return (folder, name, byIdName, byPathName) -> {
             PtyPair pty = PtyPair.open(folder.resolve(name + "-tty"), folder.resolve(name + "-host"));
             SerialLink end;
             try {
@@ -48,7 +50,7 @@ interface SimPorts {
 
                 @Override
                 public void publish() throws IOException {
-                    pty.publish(byIdFolder.resolve(byIdName));
+                    pty.publish(byIdFolder.resolve(byIdName), byIdFolder.resolveSibling("by-path").resolve(byPathName));
                 }
 
                 @Override
@@ -67,7 +69,7 @@ interface SimPorts {
 
     /** In-memory ports: visible at once (nothing is lost before the device reads, unlike a pty flush). */
     static SimPorts inMemory(MemoryPorts memory) {
-        return (folder, name, byIdName) -> {
+        return (folder, name, byIdName, byPathName) -> { // in memory there is no physical port
             SerialLink end = memory.plug(byIdName);
             return new Port() {
                 @Override

@@ -48,6 +48,7 @@ public final class SimulatorFarm implements Simulators {
         this.ports = ptys ? SimPorts.ptys(links, root.resolve("by-id")) : SimPorts.inMemory(memory);
         Runtime.getRuntime().addShutdownHook(unplugOnExit);
         removeDanglingLinks(byIdFolder());
+        removeDanglingLinks(root.resolve("by-path"));
     }
 
     static boolean socatAvailable() {

@@ -1,7 +1,11 @@
 package dev.flashgate.simulator.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 
 import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
@@ -29,6 +33,26 @@ abstract class ZteDevice implements SimulatedDevice, AtResponder.Commands {
         this.faults = new FaultInjector(faults, powerLoss -> unplugLater());
         state.defaults("imei", Imei.forSerial(tac, serial), "firmwareModel", model);
     }
+
+    /**
+     * The physical USB port the device is plugged into, as {@code /dev/serial/by-path} names it: the
+     * same for every mode it enumerates in while it stays in its socket. Derived from the serial,
+     * so each simulated device has a socket of its own.
+     */
+    protected final String usbPort() {
+        CRC32 crc = new CRC32();
+        crc.update(serial.getBytes(StandardCharsets.US_ASCII));
+        long v = crc.getValue();
+        return String.format("pci-0000:%02x:%02x.0-usb-0:%d", v & 0xFF, (v >> 8) & 0x1F, 1 + (v >> 13) % 15);
+    }
+
+    /** The by-path name of the port a by-id name describes (its interface number taken from {@code -ifNN}). */
+    protected final String byPathName(String byIdName) {
+        Matcher m = INTERFACE.matcher(byIdName);
+        return usbPort() + ":1." + (m.find() ? Integer.parseInt(m.group(1)) : 0) + "-port0";
+    }
+
+    private static final Pattern INTERFACE = Pattern.compile("-if(\\d+)");
 
     /** A command beyond the identity ones; {@code null} means no answer at all (the device lost power). */
     protected abstract Reply command(String command);

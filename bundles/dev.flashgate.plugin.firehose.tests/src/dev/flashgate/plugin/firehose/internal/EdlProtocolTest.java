@@ -148,11 +148,19 @@ class EdlProtocolTest {
         String edl = switchToEdl(modem, links);
         byte[] forged = DemoFirmware.programmerBytes();
         forged[forged.length - 1] ^= 1;
+        Object enumerated = Files.getAttribute(Path.of(edl), "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
         try (SerialLink link = links.open(edl)) {
             FlashgateException refused = assertThrows(FlashgateException.class,
                     () -> new SaharaHost(link, Duration.ofSeconds(5)).upload(forged, n -> { }));
             assertEquals(ErrorCode.DEVICE_NAK, refused.code());
             assertTrue(refused.detail().contains("authentication failed"), refused.detail());
+        }
+        // the host's RESET resets the device: it enumerates again, its by-id link made anew
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(Path.of(edl)) || Files.getAttribute(Path.of(edl), "unix:ctime",
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(enumerated)) {
+            assertTrue(System.nanoTime() < deadline, "the device did not enumerate again after the reset");
+            Thread.sleep(20);
         }
         try (SerialLink link = links.open(edl)) {
             new SaharaHost(link, Duration.ofSeconds(5)).upload(DemoFirmware.programmerBytes(), n -> { });

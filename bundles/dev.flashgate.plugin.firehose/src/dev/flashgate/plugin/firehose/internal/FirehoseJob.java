@@ -33,7 +33,8 @@ import dev.flashgate.upgrade.UpgradeJob;
 
 /**
  * One MDM9x07 update: switch the modem to emergency download over DIAG, bind the EDL port that
- * appears to this device (same USB serial; another EDL device is never taken), upload the
+ * appears in this modem's physical USB port (its serial is the chip's, not the modem's; an EDL
+ * device in another socket is never taken), upload the
  * programmer with Sahara, check the layout against the partition table the device keeps in its
  * MIBIB, program the layout's partitions with Firehose, read every range back as a SHA-256
  * digest, and power-reset into the new firmware.
@@ -56,7 +57,8 @@ final class FirehoseJob implements UpgradeJob {
     private final List<RawProgram.Program> written = new ArrayList<>();
     /** What each range must read back as, computed from the package while the device switches to EDL. */
     private FutureTask<Map<RawProgram.Program, String>> readback;
-    private final String usbSerial;
+    /** The physical USB port of the modem's ports ({@code /dev/serial/by-path}), or {@code null} where the OS does not say. */
+    private final String usbPath;
     private String revisionBefore;
     private Set<String> edlBefore = Set.of();
     private boolean inEdl;
@@ -96,7 +98,7 @@ final class FirehoseJob implements UpgradeJob {
             }
             images.put(p, a);
         }
-        this.usbSerial = context.device().ports().stream().map(PortInfo::usbSerial).filter(Objects::nonNull).findFirst()
+        this.usbPath = context.device().ports().stream().map(PortInfo::usbPath).filter(Objects::nonNull).findFirst()
                 .orElse(null);
     }
 
@@ -264,13 +266,16 @@ final class FirehoseJob implements UpgradeJob {
         return edl;
     }
 
-    /** An EDL device with this modem's USB serial, or, where serials are unknown, one that was not there before. */
+    /**
+     * An EDL device in this modem's physical USB port; where the OS names no ports' sockets, one
+     * that was not there before the switch.
+     */
     private boolean isOurEdl(Device d) {
         if (d.mode() != DeviceMode.EDL || d.port("edl").isEmpty()) {
             return false;
         }
-        String serial = d.port("edl").get().usbSerial();
-        return usbSerial != null && serial != null ? usbSerial.equals(serial) : !edlBefore.contains(d.id());
+        String socket = d.port("edl").get().usbPath();
+        return usbPath != null && socket != null ? usbPath.equals(socket) : !edlBefore.contains(d.id());
     }
 
     /**
@@ -357,11 +362,11 @@ final class FirehoseJob implements UpgradeJob {
         closeLink();
     }
 
-    /** The session's device back in any mode: the same discovery id, or a port with its USB serial. */
+    /** The session's device back in any mode: the same discovery id, or a port in its physical USB port. */
     @Override
     public boolean recognizes(Device device, String sessionDeviceId, Instant since) {
         return device.lastSeen().isAfter(since) && (device.id().equals(sessionDeviceId) || isOurEdl(device)
-                || usbSerial != null && device.ports().stream().anyMatch(p -> usbSerial.equals(p.usbSerial())));
+                || usbPath != null && device.ports().stream().anyMatch(p -> usbPath.equals(p.usbPath())));
     }
 
     @Override
