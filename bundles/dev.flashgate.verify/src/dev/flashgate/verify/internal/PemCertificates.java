@@ -1,5 +1,6 @@
 package dev.flashgate.verify.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,8 +23,29 @@ public final class PemCertificates {
     private PemCertificates() {
     }
 
+    /** Larger than any bundle of trust anchors or chain: a file this size is not one. */
+    static final int MAX_BYTES = 1 << 20;
+
+    /**
+     * The certificates of a regular file of at most {@link #MAX_BYTES}; a device, a FIFO or an
+     * endless file is refused before it is read (it would block or spin).
+     */
     public static List<X509Certificate> read(Path file) throws FlashgateException {
+        if (!Files.isRegularFile(file)) {
+            throw new FlashgateException(ErrorCode.USAGE, file + " is not a regular file" + (Files.exists(file)
+                    ? " (a device, FIFO or folder): certificates are read from PEM files" : ": it does not exist"));
+        }
+        byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new FlashgateException(ErrorCode.USAGE, "cannot read " + file + ": " + e.getMessage());
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new FlashgateException(ErrorCode.USAGE, file + " is larger than " + (MAX_BYTES >> 20)
+                    + " MiB: no certificate file is");
+        }
+        try (InputStream in = new ByteArrayInputStream(bytes)) {
             List<X509Certificate> out = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 out.add((X509Certificate) c);
