@@ -2,7 +2,6 @@ package dev.flashgate.verify.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,13 +48,6 @@ class FailClosedTest {
         fx = new Fixtures();
     }
 
-    private static void assertRejected(ErrorCode expected, VerificationReport report) {
-        Verdict.Rejected rejected = assertInstanceOf(Verdict.Rejected.class, report.verdict(),
-                "expected " + expected + " but the package verified");
-        assertEquals(expected, rejected.code(), rejected.detail());
-        assertFalse(report.verified());
-    }
-
     /** {@code depth} nested SEQUENCEs around a NULL: DER with definite lengths, or BER with indefinite ones. */
     static byte[] nestedSequences(int depth, boolean indefinite) {
         if (indefinite) {
@@ -99,7 +91,7 @@ class FailClosedTest {
         for (VerificationReport report : new VerificationReport[] {
             Fixtures.VERIFIER.verify(pkg, fx.anchors, ProgressListener.NONE),
             Fixtures.VERIFIER.inspect(pkg, fx.anchors, ProgressListener.NONE)}) {
-            assertRejected(ErrorCode.SIG_INVALID, report);
+            Fixtures.assertRejected(ErrorCode.SIG_INVALID, report);
             assertTrue(((Verdict.Rejected) report.verdict()).detail().contains("deeper than " + BerShape.MAX_DEPTH),
                     report.verdict().toString());
             assertFalse(report.manifestTrusted());
@@ -144,7 +136,7 @@ class FailClosedTest {
         byte[] signature = Fixtures.SIGNER.signDetached(manifest, fx.vendor);
         byte[] padded = Arrays.copyOf(signature, signature.length + 16);
         VerificationReport report = Fixtures.VERIFIER.verify(withSignature(padded), fx.anchors, ProgressListener.NONE);
-        assertRejected(ErrorCode.SIG_INVALID, report);
+        Fixtures.assertRejected(ErrorCode.SIG_INVALID, report);
         assertTrue(((Verdict.Rejected) report.verdict()).detail().contains("16 bytes follow"), report.verdict().toString());
     }
 
@@ -159,7 +151,7 @@ class FailClosedTest {
         ASN1ObjectIdentifier tstInfo = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.1.4");
         byte[] signature = generator.generate(new CMSProcessableByteArray(tstInfo, manifest), false).getEncoded("DER");
         VerificationReport report = Fixtures.VERIFIER.verify(withSignature(signature), fx.anchors, ProgressListener.NONE);
-        assertRejected(ErrorCode.SIG_INVALID, report);
+        Fixtures.assertRejected(ErrorCode.SIG_INVALID, report);
         assertTrue(((Verdict.Rejected) report.verdict()).detail().contains(tstInfo.getId()), report.verdict().toString());
     }
 
@@ -171,7 +163,7 @@ class FailClosedTest {
         };
         for (VerificationReport report : new VerificationReport[] {
             Fixtures.VERIFIER.verify(pkg, fx.anchors, exhausted), Fixtures.VERIFIER.inspect(pkg, fx.anchors, exhausted)}) {
-            assertRejected(ErrorCode.HOST_LOW_MEMORY, report);
+            Fixtures.assertRejected(ErrorCode.HOST_LOW_MEMORY, report);
         }
         assertEquals(ErrorCode.HOST_LOW_MEMORY, assertThrows(FlashgateException.class,
                 () -> Fixtures.VERIFIER.open(pkg, fx.anchors, exhausted)).code());
@@ -183,10 +175,10 @@ class FailClosedTest {
         ProgressListener broken = (done, total) -> {
             throw new StackOverflowError();
         };
-        assertRejected(ErrorCode.INTERNAL, Fixtures.VERIFIER.verify(pkg, fx.anchors, broken));
+        Fixtures.assertRejected(ErrorCode.INTERNAL, Fixtures.VERIFIER.verify(pkg, fx.anchors, broken));
         ProgressListener failing = (done, total) -> {
             throw new IllegalStateException("listener broke");
         };
-        assertRejected(ErrorCode.INTERNAL, Fixtures.VERIFIER.verify(pkg, fx.anchors, failing));
+        Fixtures.assertRejected(ErrorCode.INTERNAL, Fixtures.VERIFIER.verify(pkg, fx.anchors, failing));
     }
 }

@@ -1,5 +1,9 @@
 package dev.flashgate.verify.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +22,13 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.pkg.KeyRequest;
 import dev.flashgate.core.pkg.SigningCredentials;
 import dev.flashgate.core.pkg.TrustAnchors;
+import dev.flashgate.core.pkg.VerificationReport;
+import dev.flashgate.core.pkg.Verdict;
 
 /** Keys, manifests and hand-made archives for verification tests. */
 final class Fixtures {
@@ -39,6 +46,14 @@ final class Fixtures {
         vendor = KEYS.generate(new KeyRequest("CN=Test Vendor Firmware Signing", KeyRequest.KeyType.EC_P256,
                 Duration.ofDays(10), false, ca));
         anchors = new TrustAnchors(List.of(ca.certificate()), "test anchors");
+    }
+
+    /** The report's verdict is a rejection with {@code expected}. */
+    static void assertRejected(ErrorCode expected, VerificationReport report) {
+        Verdict.Rejected rejected = assertInstanceOf(Verdict.Rejected.class, report.verdict(),
+                "expected " + expected + " but the package verified");
+        assertEquals(expected, rejected.code(), rejected.detail());
+        assertFalse(report.verified());
     }
 
     static SigningCredentials expiredVendor(SigningCredentials issuer) throws FlashgateException {

@@ -3,7 +3,6 @@ package dev.flashgate.verify.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +42,6 @@ import dev.flashgate.core.pkg.ProgressListener;
 import dev.flashgate.core.pkg.SigningCredentials;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.VerificationReport;
-import dev.flashgate.core.pkg.Verdict;
 
 /** Each rejection class of the package format, on packages built by Flashgate's own signer. */
 class PackageVerifierTest {
@@ -60,13 +58,6 @@ class PackageVerifierTest {
 
     private static VerificationReport verify(Path pkg) {
         return Fixtures.VERIFIER.verify(pkg, fx.anchors, ProgressListener.NONE);
-    }
-
-    private static void assertRejected(ErrorCode expected, VerificationReport report) {
-        Verdict.Rejected rejected = assertInstanceOf(Verdict.Rejected.class, report.verdict(),
-                "expected " + expected + " but the package verified");
-        assertEquals(expected, rejected.code(), rejected.detail());
-        assertFalse(report.verified());
     }
 
     @Test
@@ -114,7 +105,7 @@ class PackageVerifierTest {
         Map<String, byte[]> files = Fixtures.twoArtifacts();
         String manifest = Fixtures.manifest(files);
         files.get("images/boot.img")[12_345] ^= 0x10;
-        assertRejected(ErrorCode.HASH_MISMATCH, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
+        Fixtures.assertRejected(ErrorCode.HASH_MISMATCH, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
     }
 
     @Test
@@ -122,7 +113,7 @@ class PackageVerifierTest {
         Path pkg = fx.validPackage(dir);
         Fixtures.patch(pkg, "\"versionCode\": 101", "\"versionCode\": 901");
         VerificationReport report = verify(pkg);
-        assertRejected(ErrorCode.SIG_INVALID, report);
+        Fixtures.assertRejected(ErrorCode.SIG_INVALID, report);
         assertNull(report.manifest(), "an unverified manifest must not be interpreted");
     }
 
@@ -135,7 +126,7 @@ class PackageVerifierTest {
         entries.put("manifest.json", Fixtures.manifest(files).getBytes(StandardCharsets.UTF_8));
         entries.put("manifest.json.p7s", foreign);
         entries.putAll(files);
-        assertRejected(ErrorCode.SIG_INVALID, verify(Fixtures.write(dir.resolve("swapped.fgp"), entries, false)));
+        Fixtures.assertRejected(ErrorCode.SIG_INVALID, verify(Fixtures.write(dir.resolve("swapped.fgp"), entries, false)));
     }
 
     @Test
@@ -143,37 +134,37 @@ class PackageVerifierTest {
         SigningCredentials stranger = Fixtures.KEYS.generate(new KeyRequest("CN=Someone Else", KeyRequest.KeyType.EC_P256,
                 Duration.ofDays(5), false, null));
         Map<String, byte[]> files = Fixtures.twoArtifacts();
-        assertRejected(ErrorCode.SIG_UNTRUSTED, verify(fx.signedPackage(dir, Fixtures.manifest(files), stranger, files)));
+        Fixtures.assertRejected(ErrorCode.SIG_UNTRUSTED, verify(fx.signedPackage(dir, Fixtures.manifest(files), stranger, files)));
     }
 
     @Test
     void noTrustAnchorsMeansUntrusted() throws Exception {
         VerificationReport report = Fixtures.VERIFIER.verify(fx.validPackage(dir), new TrustAnchors(List.of(), "nothing"),
                 ProgressListener.NONE);
-        assertRejected(ErrorCode.SIG_UNTRUSTED, report);
+        Fixtures.assertRejected(ErrorCode.SIG_UNTRUSTED, report);
     }
 
     @Test
     void anExpiredSigningCertificateIsRefused() throws Exception {
         SigningCredentials expired = Fixtures.expiredVendor(fx.ca);
         Map<String, byte[]> files = Fixtures.twoArtifacts();
-        assertRejected(ErrorCode.SIG_CERT_EXPIRED, verify(fx.signedPackage(dir, Fixtures.manifest(files), expired, files)));
+        Fixtures.assertRejected(ErrorCode.SIG_CERT_EXPIRED, verify(fx.signedPackage(dir, Fixtures.manifest(files), expired, files)));
     }
 
     @Test
     void verificationAfterTheCertificateExpiredIsRefused() throws Exception {
         FgpPackageVerifier later = new FgpPackageVerifier(Clock.fixed(Instant.now().plus(Duration.ofDays(60)), ZoneOffset.UTC),
                 2);
-        assertRejected(ErrorCode.SIG_CERT_EXPIRED, later.verify(fx.validPackage(dir), fx.anchors, ProgressListener.NONE));
+        Fixtures.assertRejected(ErrorCode.SIG_CERT_EXPIRED, later.verify(fx.validPackage(dir), fx.anchors, ProgressListener.NONE));
     }
 
     @Test
     void aCertificateWithoutCodeSigningUsageIsRefused() throws Exception {
         SigningCredentials tlsCert = issue(fx.ca, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature);
         Map<String, byte[]> files = Fixtures.twoArtifacts();
-        assertRejected(ErrorCode.SIG_CERT_USAGE, verify(fx.signedPackage(dir, Fixtures.manifest(files), tlsCert, files)));
+        Fixtures.assertRejected(ErrorCode.SIG_CERT_USAGE, verify(fx.signedPackage(dir, Fixtures.manifest(files), tlsCert, files)));
         SigningCredentials noSigning = issue(fx.ca, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning), KeyUsage.keyEncipherment);
-        assertRejected(ErrorCode.SIG_CERT_USAGE, verify(fx.signedPackage(dir, Fixtures.manifest(files), noSigning, files)));
+        Fixtures.assertRejected(ErrorCode.SIG_CERT_USAGE, verify(fx.signedPackage(dir, Fixtures.manifest(files), noSigning, files)));
     }
 
     @Test
@@ -183,7 +174,7 @@ class PackageVerifierTest {
         SigningCredentials weak = issue(fx.ca, rsa.generateKeyPair(), new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning),
                 KeyUsage.digitalSignature);
         Map<String, byte[]> files = Fixtures.twoArtifacts();
-        assertRejected(ErrorCode.SIG_ALGORITHM_REJECTED, verify(fx.signedPackage(dir, Fixtures.manifest(files), weak, files)));
+        Fixtures.assertRejected(ErrorCode.SIG_ALGORITHM_REJECTED, verify(fx.signedPackage(dir, Fixtures.manifest(files), weak, files)));
     }
 
     @Test
@@ -192,9 +183,9 @@ class PackageVerifierTest {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("manifest.json", Fixtures.manifest(files).getBytes(StandardCharsets.UTF_8));
         entries.putAll(files);
-        assertRejected(ErrorCode.SIG_MISSING, verify(Fixtures.write(dir.resolve("unsigned.fgp"), entries, false)));
+        Fixtures.assertRejected(ErrorCode.SIG_MISSING, verify(Fixtures.write(dir.resolve("unsigned.fgp"), entries, false)));
         entries.put("manifest.json.p7s", new byte[0]);
-        assertRejected(ErrorCode.SIG_MISSING, verify(Fixtures.write(dir.resolve("empty-sig.fgp"), entries, false)));
+        Fixtures.assertRejected(ErrorCode.SIG_MISSING, verify(Fixtures.write(dir.resolve("empty-sig.fgp"), entries, false)));
     }
 
     @Test
@@ -205,7 +196,7 @@ class PackageVerifierTest {
             try (RandomAccessFile f = new RandomAccessFile(pkg.toFile(), "rw")) {
                 f.setLength(cut);
             }
-            assertRejected(ErrorCode.PKG_TRUNCATED, verify(pkg));
+            Fixtures.assertRejected(ErrorCode.PKG_TRUNCATED, verify(pkg));
         }
     }
 
@@ -214,16 +205,16 @@ class PackageVerifierTest {
         Path pkg = fx.validPackage(dir);
         byte[] original = Files.readAllBytes(pkg);
         Files.write(pkg, concat(original, "trailing".getBytes(StandardCharsets.US_ASCII)));
-        assertRejected(ErrorCode.PKG_NOT_ZIP, verify(pkg));
+        Fixtures.assertRejected(ErrorCode.PKG_NOT_ZIP, verify(pkg));
         Files.write(pkg, concat("#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.US_ASCII), original));
-        assertRejected(ErrorCode.PKG_NOT_ZIP, verify(pkg));
+        Fixtures.assertRejected(ErrorCode.PKG_NOT_ZIP, verify(pkg));
     }
 
     @Test
     void somethingElseIsNotAZip() throws Exception {
         Path file = Files.writeString(dir.resolve("notes.fgp"), "this is a text file, long enough to have an end record");
-        assertRejected(ErrorCode.PKG_NOT_ZIP, verify(file));
-        assertRejected(ErrorCode.PKG_NOT_ZIP, verify(Files.write(dir.resolve("empty.fgp"), new byte[0])));
+        Fixtures.assertRejected(ErrorCode.PKG_NOT_ZIP, verify(file));
+        Fixtures.assertRejected(ErrorCode.PKG_NOT_ZIP, verify(Files.write(dir.resolve("empty.fgp"), new byte[0])));
     }
 
     @Test
@@ -233,7 +224,7 @@ class PackageVerifierTest {
             Map<String, byte[]> entries = new LinkedHashMap<>();
             entries.put("manifest.json", "{}".getBytes(StandardCharsets.US_ASCII));
             entries.put(bad, new byte[] {1});
-            assertRejected(ErrorCode.PKG_BAD_ENTRY_NAME, verify(Fixtures.write(dir.resolve("bad.fgp"), entries, false)));
+            Fixtures.assertRejected(ErrorCode.PKG_BAD_ENTRY_NAME, verify(Fixtures.write(dir.resolve("bad.fgp"), entries, false)));
         }
     }
 
@@ -243,11 +234,11 @@ class PackageVerifierTest {
         files.put("images/xoot.img", files.get("images/boot.img"));
         Path pkg = fx.signedPackage(dir, Fixtures.manifest(files), fx.vendor, files);
         Fixtures.patch(pkg, "images/xoot.img", "images/boot.img");
-        assertRejected(ErrorCode.PKG_DUPLICATE_ENTRY, verify(pkg));
+        Fixtures.assertRejected(ErrorCode.PKG_DUPLICATE_ENTRY, verify(pkg));
 
         Map<String, byte[]> cased = Fixtures.twoArtifacts();
         cased.put("images/BOOT.img", Fixtures.firmware(10, 3));
-        assertRejected(ErrorCode.PKG_DUPLICATE_ENTRY, verify(fx.signedPackage(dir, Fixtures.manifest(cased), fx.vendor, cased)));
+        Fixtures.assertRejected(ErrorCode.PKG_DUPLICATE_ENTRY, verify(fx.signedPackage(dir, Fixtures.manifest(cased), fx.vendor, cased)));
     }
 
     @Test
@@ -255,7 +246,7 @@ class PackageVerifierTest {
         Map<String, byte[]> files = Fixtures.twoArtifacts();
         String manifest = Fixtures.manifest(files);
         files.put("images/extra.bin", Fixtures.firmware(100, 4));
-        assertRejected(ErrorCode.PKG_UNLISTED_ENTRY, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
+        Fixtures.assertRejected(ErrorCode.PKG_UNLISTED_ENTRY, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
     }
 
     @Test
@@ -263,14 +254,14 @@ class PackageVerifierTest {
         Map<String, byte[]> files = Fixtures.twoArtifacts();
         String manifest = Fixtures.manifest(files);
         files.remove("images/boot.img");
-        assertRejected(ErrorCode.PKG_MISSING_ENTRY, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
+        Fixtures.assertRejected(ErrorCode.PKG_MISSING_ENTRY, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
     }
 
     @Test
     void aSizeLieIsASizeMismatch() throws Exception {
         Map<String, byte[]> files = Fixtures.twoArtifacts();
         String manifest = Fixtures.manifest(files).replace("\"size\": 70000", "\"size\": 70001");
-        assertRejected(ErrorCode.SIZE_MISMATCH, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
+        Fixtures.assertRejected(ErrorCode.SIZE_MISMATCH, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
     }
 
     @Test
@@ -283,7 +274,7 @@ class PackageVerifierTest {
                 good.replace(hash, hash.toUpperCase()),
                 good.replace(hash, hash.substring(2)),
                 good.replace("\"" + hash + "\"", "null"))) {
-            assertRejected(ErrorCode.MANIFEST_INVALID, verify(fx.signedPackage(dir, bad, fx.vendor, files)));
+            Fixtures.assertRejected(ErrorCode.MANIFEST_INVALID, verify(fx.signedPackage(dir, bad, fx.vendor, files)));
         }
     }
 
@@ -299,7 +290,7 @@ class PackageVerifierTest {
                 good.replace("\"vendor\": \"Test Vendor\",", "\"vendor\": \"A\", \"vendor\": \"B\","),
                 good + "{}",
                 "[1, 2]")) {
-            assertRejected(ErrorCode.MANIFEST_INVALID, verify(fx.signedPackage(dir, bad, fx.vendor, files)));
+            Fixtures.assertRejected(ErrorCode.MANIFEST_INVALID, verify(fx.signedPackage(dir, bad, fx.vendor, files)));
         }
     }
 
@@ -307,7 +298,7 @@ class PackageVerifierTest {
     void anUnknownFormatIsUnsupported() throws Exception {
         Map<String, byte[]> files = Fixtures.twoArtifacts();
         String manifest = Fixtures.manifest(files).replace("flashgate-package/1", "flashgate-package/2");
-        assertRejected(ErrorCode.MANIFEST_UNSUPPORTED_FORMAT, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
+        Fixtures.assertRejected(ErrorCode.MANIFEST_UNSUPPORTED_FORMAT, verify(fx.signedPackage(dir, manifest, fx.vendor, files)));
     }
 
     @Test
@@ -317,7 +308,7 @@ class PackageVerifierTest {
         entries.put("images/zeros.bin", new byte[64 << 20]);
         Path pkg = Fixtures.write(dir.resolve("bomb.fgp"), entries, true);
         assertTrue(Files.size(pkg) < 200_000);
-        assertRejected(ErrorCode.PKG_TOO_LARGE, verify(pkg));
+        Fixtures.assertRejected(ErrorCode.PKG_TOO_LARGE, verify(pkg));
     }
 
     @Test
@@ -332,7 +323,7 @@ class PackageVerifierTest {
         }
         data[local + 7] = 'B';
         Files.write(pkg, data);
-        assertRejected(ErrorCode.PKG_NOT_ZIP, verify(pkg));
+        Fixtures.assertRejected(ErrorCode.PKG_NOT_ZIP, verify(pkg));
     }
 
     @Test
@@ -345,7 +336,7 @@ class PackageVerifierTest {
         VerificationReport verified = Fixtures.VERIFIER.verify(pkg, none, ProgressListener.NONE);
         VerificationReport inspected = Fixtures.VERIFIER.inspect(pkg, none, ProgressListener.NONE);
         assertEquals(verified.verdict(), inspected.verdict());
-        assertRejected(ErrorCode.SIG_UNTRUSTED, inspected);
+        Fixtures.assertRejected(ErrorCode.SIG_UNTRUSTED, inspected);
         assertNull(verified.manifest());
         assertNotNull(inspected.manifest());
         assertFalse(inspected.manifestTrusted());
