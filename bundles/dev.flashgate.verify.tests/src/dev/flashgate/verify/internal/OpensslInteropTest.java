@@ -275,6 +275,42 @@ class OpensslInteropTest {
         assertCode(ErrorCode.PKG_BAD_ENTRY_NAME, verify(pkg));
     }
 
+    /** Python's zipfile rewrites the package with its ZIP64 limit lowered to {@code limit}, as it writes past 2 GiB. */
+    private static Tamper zipfileZip64(int limit, boolean disagree) {
+        return new Tamper() {
+            @Override
+            public void afterZipping(Path pkg) throws Exception {
+                run(pkg.getParent(), "python3", "-c", """
+                        import sys, zipfile
+                        zipfile.ZIP64_LIMIT = int(sys.argv[2])
+                        src = zipfile.ZipFile(sys.argv[1])
+                        items = [(i, src.read(i)) for i in src.infolist()]
+                        src.close()
+                        with zipfile.ZipFile(sys.argv[1], 'w') as z:
+                            for info, data in items:
+                                z.writestr(info, data)
+                        if sys.argv[3] == 'disagree':  # the end record counts one entry fewer than the ZIP64 one
+                            data = bytearray(open(sys.argv[1], 'rb').read())
+                            data[-12] -= 1
+                            data[-14] -= 1
+                            open(sys.argv[1], 'wb').write(data)
+                        """, pkg.toString(), Integer.toString(limit), disagree ? "disagree" : "agree");
+            }
+        };
+    }
+
+    @Test
+    void zip64EndRecordsAsPythonZipfileWritesThemAreRead() throws Exception {
+        assumeTrue(onPath("python3"), "python3 writes the archives");
+        // 265000: above every entry, below the central directory's offset: only the end records are ZIP64, as past
+        // 2 GiB (the end record then holds the true values, no field needs the ZIP64 one); 16: everything is ZIP64
+        for (int limit : new int[] {265_000, 16}) {
+            VerificationReport report = verify(opensslPackage("vendor", List.of(), List.of(), zipfileZip64(limit, false)));
+            assertTrue(report.verified(), () -> limit + ": " + report.verdict());
+        }
+        assertCode(ErrorCode.PKG_NOT_ZIP, verify(opensslPackage("vendor", List.of(), List.of(), zipfileZip64(265_000, true))));
+    }
+
     @Test
     void flashgateSignaturesVerifyWithOpenssl() throws Exception {
         Fixtures fx = new Fixtures();

@@ -123,14 +123,11 @@ public final class ZipArchive implements Closeable {
         long cdOffset = u32(end, 16);
         long cdEnd = endPos;
 
-        if (diskEntries == 0xFFFF || totalEntries == 0xFFFF || cdSize == U32_MAX || cdOffset == U32_MAX) {
-            if (endPos < 20) {
-                throw new FlashgateException(PKG_NOT_ZIP, "ZIP64 end record announced but its locator is missing");
-            }
-            ByteBuffer locator = read(endPos - 20, 20);
-            if (locator.getInt(0) != ZIP64_LOCATOR) {
-                throw new FlashgateException(PKG_NOT_ZIP, "ZIP64 end record announced but its locator is missing");
-            }
+        boolean announced = diskEntries == 0xFFFF || totalEntries == 0xFFFF || cdSize == U32_MAX || cdOffset == U32_MAX;
+        ByteBuffer locator = endPos >= 20 ? read(endPos - 20, 20) : null;
+        // APPNOTE allows a ZIP64 end record in any archive, also where no field needs it (Python's
+        // zipfile writes one past 2 GiB): where there is one, it is read
+        if (locator != null && locator.getInt(0) == ZIP64_LOCATOR) {
             if (locator.getInt(4) != 0 || locator.getInt(16) != 1) {
                 throw new FlashgateException(PKG_NOT_ZIP, "multi-disk archives are not allowed");
             }
@@ -146,6 +143,13 @@ public final class ZipArchive implements Closeable {
             if (z64Pos + 12 + recordSize != endPos - 20) {
                 throw new FlashgateException(PKG_NOT_ZIP, "unexpected bytes between the ZIP64 end record and its locator");
             }
+            // a field the end record does not leave to the ZIP64 record must say the same in both
+            if (disk != 0xFFFF && disk != z64.getInt(16) || cdDisk != 0xFFFF && cdDisk != z64.getInt(20)
+                    || diskEntries != 0xFFFF && diskEntries != z64.getLong(24)
+                    || totalEntries != 0xFFFF && totalEntries != z64.getLong(32)
+                    || cdSize != U32_MAX && cdSize != z64.getLong(40) || cdOffset != U32_MAX && cdOffset != z64.getLong(48)) {
+                throw new FlashgateException(PKG_NOT_ZIP, "the ZIP64 end record and the end record describe different archives");
+            }
             disk = z64.getInt(16);
             cdDisk = z64.getInt(20);
             diskEntries = z64.getLong(24);
@@ -153,6 +157,8 @@ public final class ZipArchive implements Closeable {
             cdSize = z64.getLong(40);
             cdOffset = z64.getLong(48);
             cdEnd = z64Pos;
+        } else if (announced) {
+            throw new FlashgateException(PKG_NOT_ZIP, "ZIP64 end record announced but its locator is missing");
         }
         if (disk != 0 || cdDisk != 0 || diskEntries != totalEntries) {
             throw new FlashgateException(PKG_NOT_ZIP, "multi-disk archives are not allowed");
