@@ -80,6 +80,37 @@ class FlashCommandTest {
         }
     }
 
+    /**
+     * The command a failed session suggests works: a modem left in emergency download cannot say its
+     * IMEI, and {@code --device IMEI} finds it behind the port the journal knows a session bound.
+     */
+    @Test
+    void aModemLeftInEmergencyDownloadIsRecoveredByItsImei() throws Exception {
+        SimulatedDevice modem = cli.simulators().start("MF833S", "R" + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!cli.run("devices").out().contains(modem.imei()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Path pkg = packages.resolve("MF833S-FG_MF833S_B07.fgp");
+        modem.inject(dev.flashgate.simulator.Faults.parse(List.of("power-loss-after=" + (96 * 1024 + 100 * 1024))));
+        CliHarness.Result cut = cli.run("flash", pkg, "--device", modem.imei(), "--trust", ca, "--retries", "0",
+                "--stall-timeout", "3");
+        assertEquals(8, cut.status(), cut.all());
+        modem.reenumerate(); // power back: the torn modem partition leaves it in emergency download
+        deadline = System.nanoTime() + 20_000_000_000L;
+        while (!cli.run("devices").out().contains("EDL") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+
+        CliHarness.Result recovered = cli.run("flash", pkg, "--device", modem.imei(), "--trust", ca);
+        assertEquals(0, recovered.status(), recovered.all());
+        assertTrue(recovered.err().contains("in emergency download is IMEI " + modem.imei()), recovered.err());
+        assertTrue(recovered.out().contains("SUCCEEDED: MF833S " + modem.imei() + " now runs FG_MF833S_B07 (was in emergency "
+                + "download"), recovered.out());
+        assertEquals("FG_MF833S_B07", modem.revision());
+        modem.close();
+    }
+
     @Test
     void severalDevicesAreUpdatedAtOnceEachInItsOwnSession() throws Exception {
         SimulatedDevice first = hotspot();

@@ -94,8 +94,7 @@ final class DemoCommand implements Callable<Integer> {
             SessionRecord r = session.await(Duration.ofMinutes(2)).record();
             session.log().forEach(line -> t.out().println("  " + line));
             if (r.state() == SessionState.SUCCEEDED) {
-                t.out().println("SUCCEEDED: " + r.model() + " " + r.imei() + " now runs " + r.version() + " (was "
-                        + r.revisionBefore() + ")");
+                t.out().println(SessionText.succeeded(r) + ")");
             } else {
                 ErrorText.print(t.out(), r.code() == null ? ErrorCode.INTERNAL : r.code(), r.detail());
             }

@@ -14,10 +14,12 @@ import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.Device;
 import dev.flashgate.core.device.DeviceDiscovery;
+import dev.flashgate.core.device.DeviceMode;
 import dev.flashgate.core.pkg.ProgressListener;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.VerificationReport;
 import dev.flashgate.core.repository.RepositoryTarget;
+import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.upgrade.SessionOptions;
@@ -158,10 +160,33 @@ final class FlashCommand implements Callable<Integer> {
         discovery.rescan();
         List<Device> found = new ArrayList<>();
         for (String one : new LinkedHashSet<>(imeis)) {
-            found.add(discovery.byImei(one).filter(d -> d.presence() == Device.Presence.PRESENT)
-                    .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, "no device with IMEI " + one + " is attached")));
+            found.add(withImei(discovery, one));
         }
         return found;
+    }
+
+    /**
+     * The attached device with this IMEI: as discovery knows it, or one in emergency download (where
+     * a device cannot say its IMEI) behind a port the journal knows a session bound to that IMEI.
+     */
+    private Device withImei(DeviceDiscovery discovery, String imei) throws FlashgateException {
+        Optional<Device> known = discovery.byImei(imei).filter(d -> d.presence() == Device.Presence.PRESENT);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        SessionJournal journal = services.journal().get();
+        for (Device d : discovery.devices()) {
+            if (d.presence() != Device.Presence.PRESENT || d.mode() != DeviceMode.EDL) {
+                continue;
+            }
+            Optional<SessionJournal.DeviceAlias> alias = journal.alias(d.id());
+            if (alias.isPresent() && alias.get().imei().equals(imei)) {
+                services.terminal().err().println(d.id() + " in emergency download is IMEI " + imei + ", as a session bound it on "
+                        + alias.get().bound());
+                return d;
+            }
+        }
+        throw new FlashgateException(ErrorCode.DEVICE_GONE, "no device with IMEI " + imei + " is attached");
     }
 
     /** The device named by its IMEI or by --port, or the only one attached. */
@@ -169,8 +194,7 @@ final class FlashCommand implements Callable<Integer> {
         ports.forEach(discovery::addPort);
         discovery.rescan();
         if (imei != null) {
-            return discovery.byImei(imei).filter(d -> d.presence() == Device.Presence.PRESENT)
-                    .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, "no device with IMEI " + imei + " is attached"));
+            return withImei(discovery, imei);
         }
         if (!ports.isEmpty()) {
             Set<String> ids = new LinkedHashSet<>();
@@ -281,8 +305,7 @@ final class FlashCommand implements Callable<Integer> {
         if (json) {
             t.out().println(ReportJson.text(SessionText.json(r, session.log())));
         } else if (r.state() == SessionState.SUCCEEDED) {
-            t.out().println("SUCCEEDED: " + r.model() + " " + r.imei() + " now runs " + r.version() + " (was " + r.revisionBefore()
-                    + "; session " + r.id() + ")");
+            t.out().println(SessionText.succeeded(r) + "; session " + r.id() + ")");
         } else {
             ErrorText.print(t.err(), r.code(), r.detail());
             if (r.condition() != null) {

@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.flashgate.core.Printable;
 import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.Transition;
 import dev.flashgate.upgrade.SessionStatus;
@@ -59,6 +60,12 @@ final class SessionText {
                     r.state(), r.lastActive() == null ? "-" : r.lastActive(), dash(r.model()), dash(r.imei()),
                     dash(r.revisionBefore()), dash(r.version()), outcome);
         }
+    }
+
+    /** How a successful session's line starts: {@code SUCCEEDED: MODEL IMEI now runs V (was W}, the caller closes it. */
+    static String succeeded(SessionRecord r) {
+        return Printable.line("SUCCEEDED: " + r.model() + " " + r.imei() + " now runs " + r.version() + " (was "
+                + (r.revisionBefore() != null ? r.revisionBefore() : "in emergency download, its firmware unknown"));
     }
 
     static void details(PrintWriter w, SessionRecord r, List<Transition> transitions) {
