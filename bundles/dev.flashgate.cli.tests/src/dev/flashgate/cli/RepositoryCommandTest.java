@@ -38,6 +38,11 @@ class RepositoryCommandTest {
         assertTrue(added.out().contains("for HS920S"), added.out());
 
         String name = "vendor-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0xFFFFFF);
+        CliHarness.Result unreachable = cli.run("remote", "add", name, home.resolve("nowhere").toUri(), "--root",
+                repo.resolve("metadata/1.root.json"));
+        assertEquals(12, unreachable.status(), unreachable.all());
+        assertTrue(unreachable.err().contains(name + " was not set up"), unreachable.err());
+        assertTrue(!cli.run("remote", "list").out().contains(name), "a remote that could not be reached is not left pinned");
         try {
             CliHarness.Result add = cli.run("remote", "add", name, repo.toUri(), "--root", repo.resolve("metadata/1.root.json"));
             assertEquals(0, add.status(), add.all());

@@ -87,7 +87,13 @@ final class RemoteCommand implements Runnable {
         public Integer call() throws FlashgateException {
             RepositoryStatus status = services.repositories().add(name, location, root);
             if (!noUpdate) {
-                status = services.repositories().update(name);
+                try {
+                    status = services.repositories().update(name);
+                } catch (FlashgateException e) {
+                    services.repositories().remove(name); // nothing half set up stays behind
+                    throw new FlashgateException(e.code(), e.detail() + "; " + name + " was not set up (--no-update pins the "
+                            + "root alone)", e);
+                }
             }
             print(services.terminal(), status);
             return 0;
