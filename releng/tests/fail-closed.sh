@@ -2,7 +2,8 @@
 # The built product fails closed: a package whose signature is thousands of nested ASN.1 SEQUENCEs
 # is refused by verify, inspect, flash and station mode (never exit 0, never a hang, a failed row in
 # the journal); with a small heap a tampered package is never reported verified, and a heap below
-# what the framework needs is refused up front.
+# what the framework needs is refused up front; started as session leaders (setsid, as a service
+# manager starts them), simulate and flash live through a device's reboot and an EDL switch.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 1
@@ -97,6 +98,33 @@ for heap in 6m 10m 15m; do
     fi
 done
 if [ -n "$problems" ]; then case_fail "$problems"; else case_pass; fi
+
+case_start "sessionLeadersLiveThroughRebootsAndEdlSwitches"
+# a session leader without a controlling terminal would take the first pty it opens as one, and die
+# of SIGHUP when the device behind it re-enumerates
+setsid ./flashgate simulate --model HS920S --serial LEADH >"$home/leader-h.out" 2>&1 </dev/null &
+sim=$!
+setsid ./flashgate simulate --model MF833S --serial LEADM >"$home/leader-m.out" 2>&1 </dev/null &
+sim_modem=$!
+for _ in $(seq 100); do
+    grep -q "IMEI" "$home/leader-h.out" && grep -q "IMEI" "$home/leader-m.out" && break
+    sleep 0.2
+done
+hotspot=$(grep -o 'IMEI [0-9]*' "$home/leader-h.out" | head -1 | cut -d' ' -f2)
+modem=$(grep -o 'IMEI [0-9]*' "$home/leader-m.out" | head -1 | cut -d' ' -f2)
+problems=""
+setsid ./flashgate flash "$good" --trust "$ca" --device "$hotspot" </dev/null >"$home/leader-flash-h.out" 2>&1
+status=$?
+[ "$status" -eq 0 ] || problems+="flash of the hotspot as a session leader exited $status: $(tail -3 "$home/leader-flash-h.out"); "
+setsid ./flashgate flash "$home/demo/packages/MF833S-FG_MF833S_B07.fgp" --trust "$ca" --device "$modem" </dev/null \
+    >"$home/leader-flash-m.out" 2>&1
+status=$?
+[ "$status" -eq 0 ] || problems+="flash of the modem as a session leader exited $status: $(tail -3 "$home/leader-flash-m.out"); "
+kill -0 "$sim" 2>/dev/null || problems+="the hotspot's simulator died: $(tail -2 "$home/leader-h.out"); "
+kill -0 "$sim_modem" 2>/dev/null || problems+="the modem's simulator died: $(tail -2 "$home/leader-m.out"); "
+kill "$sim_modem" 2>/dev/null && wait "$sim_modem" 2>/dev/null
+if [ -n "$problems" ]; then case_fail "$problems"; else case_pass; fi
+cleanup
 
 trap - EXIT
 rm -rf "$home"
