@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -31,6 +33,9 @@ final class FirehoseHost {
     static final int DEFAULT_PAYLOAD = 1 << 20;
     private static final int MAX_DOCUMENT = 64 * 1024;
     private static final byte[] END = "</data>".getBytes(StandardCharsets.US_ASCII);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The level real programmers put before a log value. */
+    private static final Pattern LEVEL = Pattern.compile("(?:INFO|ERROR|WARN|WARNING|DEBUG):\\s*");
 
     /** A device's answer: ACK or NAK, its attributes, and the log lines that came before it. */
     record Response(boolean ack, Element element, java.util.List<String> logs) {
@@ -103,8 +108,6 @@ final class FirehoseHost {
         throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer's getstorageinfo gave no NAND geometry (page_size, "
                 + "block_size, total_blocks)");
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The chip the programmer says it runs on ({@code TargetName} of configure), or {@code null}. */
     String target() {
@@ -259,11 +262,10 @@ final class FirehoseHost {
 
     /** A log value without the level real programmers put first ({@code INFO: }, {@code ERROR: }, ...). */
     static String withoutLevel(String value) {
-        java.util.regex.Matcher m = LEVEL.matcher(value);
+        Matcher m = LEVEL.matcher(value);
         return m.lookingAt() ? value.substring(m.end()) : value;
     }
 
-    private static final java.util.regex.Pattern LEVEL = java.util.regex.Pattern.compile("(?:INFO|ERROR|WARN|WARNING|DEBUG):\\s*");
 
     /** The bytes of the next {@code ...</data>} document, at most {@link #MAX_DOCUMENT}. */
     private byte[] nextDocument(long deadline) throws FlashgateException {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -235,7 +236,7 @@ final class FirehoseJob implements UpgradeJob {
         if (listed instanceof List<?> values) {
             for (Object v : values) {
                 if (v instanceof String text) {
-                    allowed.add(text.trim().toLowerCase(java.util.Locale.ROOT).replaceFirst("^0x", ""));
+                    allowed.add(text.trim().toLowerCase(Locale.ROOT).replaceFirst("^0x", ""));
                 }
             }
         }
