@@ -54,14 +54,20 @@ class OpensslInteropTest {
 
     /** A vendor key and certificate issued by the OpenSSL CA. */
     private static void vendorCert(String name, String algorithm, List<String> keyOptions, String eku) throws Exception {
+        vendorCert(name, algorithm, keyOptions, eku, "ca", "-sha256");
+    }
+
+    /** The same, issued by the CA {@code ca} ({@code ca.pem}, {@code ca.key}) with the digest {@code digest}. */
+    private static void vendorCert(String name, String algorithm, List<String> keyOptions, String eku, String ca, String digest)
+            throws Exception {
         List<String> req = new ArrayList<>(List.of("req", "-new", "-newkey", algorithm));
         req.addAll(keyOptions);
         req.addAll(List.of("-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/O=Example/CN=" + name));
         openssl(work, req.toArray(String[]::new));
         Files.writeString(work.resolve(name + ".ext"),
                 "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n" + eku + "\n");
-        openssl(work, "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", name + ".pem", "-days", "10", "-extfile", name + ".ext");
+        openssl(work, "x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key", "-CAcreateserial",
+                "-out", name + ".pem", "-days", "10", "-extfile", name + ".ext", digest);
     }
 
     /** What a test changes in an OpenSSL-made package, at each step of making it. */
@@ -273,6 +279,25 @@ class OpensslInteropTest {
             }
         });
         assertCode(ErrorCode.PKG_BAD_ENTRY_NAME, verify(pkg));
+    }
+
+    /** The chain is held to the signer's rules: no SHA-1 signature below the anchor, no weak key anywhere in it. */
+    @Test
+    void weakCryptographyAnywhereInTheChainIsRefused() throws Exception {
+        vendorCert("sha1signed", "ec", List.of("-pkeyopt", "ec_paramgen_curve:P-256"), "extendedKeyUsage=codeSigning", "ca", "-sha1");
+        VerificationReport sha1 = verify(opensslPackage("sha1signed", List.of(), List.of(), false));
+        assertCode(ErrorCode.SIG_ALGORITHM_REJECTED, sha1);
+        assertTrue(((Verdict.Rejected) sha1.verdict()).detail().contains("signed with SHA1"), sha1.verdict().toString());
+
+        openssl(work, "req", "-x509", "-newkey", "rsa", "-pkeyopt", "rsa_keygen_bits:1024", "-nodes", "-keyout", "weakca.key",
+                "-out", "weakca.pem", "-days", "30", "-subj", "/O=Example/CN=Weak CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        vendorCert("underweak", "ec", List.of("-pkeyopt", "ec_paramgen_curve:P-256"), "extendedKeyUsage=codeSigning", "weakca",
+                "-sha256");
+        VerificationReport weakAnchor = Fixtures.VERIFIER.verify(opensslPackage("underweak", List.of(), List.of(), false),
+                new TrustAnchors(PemCertificates.read(work.resolve("weakca.pem")), "weak CA"), ProgressListener.NONE);
+        assertCode(ErrorCode.SIG_ALGORITHM_REJECTED, weakAnchor);
+        assertTrue(((Verdict.Rejected) weakAnchor.verdict()).detail().contains("RSA key of 1024 bits"), weakAnchor.verdict().toString());
     }
 
     /** Python's zipfile rewrites the package with its ZIP64 limit lowered to {@code limit}, as it writes past 2 GiB. */

@@ -33,6 +33,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -194,27 +195,51 @@ public final class CmsSignatureCheck {
             throw new FlashgateException(SIG_ALGORITHM_REJECTED, "signature algorithm " + sigAlg);
         }
         PublicKey key = cert.getPublicKey();
-        switch (key.getAlgorithm()) {
+        String weak = keyProblem(key);
+        if (weak != null) {
+            throw new FlashgateException(SIG_ALGORITHM_REJECTED, weak);
+        }
+        if (("Ed25519".equals(key.getAlgorithm()) || "EdDSA".equals(key.getAlgorithm())) && !"1.3.101.112".equals(sigAlg)) {
+            throw new FlashgateException(SIG_ALGORITHM_REJECTED, "EdDSA key used with " + sigAlg);
+        }
+    }
+
+    /** What makes a key too weak to vouch for firmware, or {@code null}: RSA under 2048 bits, EC off P-256/P-384, others. */
+    private static String keyProblem(PublicKey key) {
+        return switch (key.getAlgorithm()) {
             case "RSA", "RSASSA-PSS" -> {
                 int bits = ((RSAPublicKey) key).getModulus().bitLength();
-                if (bits < 2048) {
-                    throw new FlashgateException(SIG_ALGORITHM_REJECTED, "RSA key of " + bits + " bits (at least 2048)");
-                }
+                yield bits < 2048 ? "RSA key of " + bits + " bits (at least 2048)" : null;
             }
             case "EC" -> {
-                SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
-                Object params = spki.getAlgorithm().getParameters();
+                Object params = SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm().getParameters();
                 String curve = params instanceof ASN1ObjectIdentifier oid ? CURVES.get(oid.getId()) : null;
-                if (curve == null) {
-                    throw new FlashgateException(SIG_ALGORITHM_REJECTED, "EC curve " + params + " (accepted: P-256, P-384)");
-                }
+                yield curve == null ? "EC curve " + params + " (accepted: P-256, P-384)" : null;
             }
-            case "Ed25519", "EdDSA" -> {
-                if (!"1.3.101.112".equals(sigAlg)) {
-                    throw new FlashgateException(SIG_ALGORITHM_REJECTED, "EdDSA key used with " + sigAlg);
-                }
+            case "Ed25519", "EdDSA" -> null;
+            default -> key.getAlgorithm() + " keys are not accepted";
+        };
+    }
+
+    /**
+     * The same rules for every certificate of the chain as for the signer: each key strong enough,
+     * and each certificate below the anchor signed with SHA-256 or better (a SHA-1 or MD5 signature
+     * can be forged, whoever made it). The anchor's own self-signature says nothing: it is trusted
+     * by being pinned.
+     */
+    static void checkChain(List<X509Certificate> chain) throws FlashgateException {
+        for (int i = 0; i < chain.size(); i++) {
+            X509Certificate c = chain.get(i);
+            String weak = keyProblem(c.getPublicKey());
+            if (weak != null) {
+                throw new FlashgateException(SIG_ALGORITHM_REJECTED, "'" + c.getSubjectX500Principal().getName() + "' in the chain has an "
+                        + weak);
             }
-            default -> throw new FlashgateException(SIG_ALGORITHM_REJECTED, key.getAlgorithm() + " keys are not accepted");
+            String signedWith = c.getSigAlgName().toUpperCase(Locale.ROOT);
+            if (i < chain.size() - 1 && (signedWith.contains("SHA1") || signedWith.contains("MD5") || signedWith.contains("MD2"))) {
+                throw new FlashgateException(SIG_ALGORITHM_REJECTED, "'" + c.getSubjectX500Principal().getName() + "' in the chain is "
+                        + "signed with " + c.getSigAlgName() + " (accepted: SHA-256 or stronger)");
+            }
         }
     }
 
@@ -292,11 +317,14 @@ public final class CmsSignatureCheck {
         }
         for (X509Certificate anchor : anchors.certificates()) {
             if (sameCertificate(anchor, signer)) {
+                checkChain(List.of(signer));
                 return List.of(signer);
             }
         }
         try {
-            return build(signer, carried, anchors, now);
+            List<X509Certificate> chain = build(signer, carried, anchors, now);
+            checkChain(chain);
+            return chain;
         } catch (GeneralSecurityException e) {
             try {
                 build(signer, carried, anchors, signer.getNotBefore().toInstant().plusSeconds(1));
