@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.Printable;
 
 /** The package format's rules for entry names and artifact paths. */
 public final class EntryNames {
@@ -82,15 +83,9 @@ public final class EntryNames {
         return Normalizer.normalize(trimmed, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).toUpperCase(Locale.ROOT);
     }
 
+    /** A name as a message quotes it: its first 200 characters, escaped as every text from a package is. */
     static String printable(String name) {
-        StringBuilder b = new StringBuilder();
-        name.codePoints().limit(200).forEach(c -> {
-            if (Character.isISOControl(c)) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
+        int count = name.codePointCount(0, name.length());
+        return Printable.line(count <= 200 ? name : name.substring(0, name.offsetByCodePoints(0, 200)));
     }
 }
