@@ -266,7 +266,6 @@ final class FirehoseHost {
         return m.lookingAt() ? value.substring(m.end()) : value;
     }
 
-
     /** The bytes of the next {@code ...</data>} document, at most {@link #MAX_DOCUMENT}. */
     private byte[] nextDocument(long deadline) throws FlashgateException {
         byte[] buffer = new byte[4096];

@@ -67,8 +67,8 @@ final class FirehoseJob implements UpgradeJob {
     private Device startedOn;
     private SerialLink link;
     private FirehoseHost firehose;
-    /** The device's partition table, once the layout was checked against it. */
-    private PartitionTable partitions;
+    /** Whether the layout was checked against the device's partition table (once per session). */
+    private boolean layoutChecked;
 
     FirehoseJob(UpgradeContext context) throws FlashgateException {
         this.context = context;
@@ -206,11 +206,11 @@ final class FirehoseJob implements UpgradeJob {
         context.log("Firehose configured for NAND on " + (firehose.target() == null ? "an unnamed chip" : firehose.target())
                 + ", " + payload + " bytes per payload");
         startedOn = edl;
-        if (partitions == null) { // before anything is written: the layout must fit the device's partitions
+        if (!layoutChecked) { // before anything is written: the layout must fit the device's partitions
             FirehoseHost.Geometry geometry = firehose.storageInfo();
             PartitionTable table = PartitionTable.read(firehose, geometry);
             table.check(layout, geometry.pageSize());
-            partitions = table;
+            layoutChecked = true;
             context.log("the layout fits the device's partition table (" + table.partitions().size() + " partitions, pages of "
                     + geometry.pageSize() + " bytes)");
         }
