@@ -18,13 +18,18 @@ public enum ErrorCode {
             "The file ends before the archive does: an interrupted download or copy.",
             "Download the package again and compare its size with the vendor's."),
     PKG_BAD_ENTRY_NAME(3, "The package contains a file with a forbidden name.",
-            "An entry name is absolute, climbs out with '..', uses '\\', a drive letter, NUL or "
-                    + "empty path segments. Such names are used to overwrite files outside a folder.",
+            "An entry name is absolute, climbs out with '..', uses '\\', a drive letter, control or invisible characters, "
+                    + "a name Windows cannot hold, or names another file than it says; or the entry is not a plain file or folder "
+                    + "(a symbolic link). Such names are used to overwrite files outside a folder or to show another file than is there.",
             "Do not use this package; report it to the vendor."),
     PKG_DUPLICATE_ENTRY(3, "The package contains the same file twice.",
             "Two entries have the same name (also ignoring case) or share the same bytes, "
                     + "so different tools would see different contents.",
             "Do not use this package; report it to the vendor."),
+    PKG_CORRUPT(3, "The package's archive contradicts itself.",
+            "A CRC-32 disagrees with another copy of it or with the data, or bytes are hidden after an entry's compressed data: "
+                    + "other ZIP tools would refuse the file or show other contents than Flashgate checked.",
+            "Download the package again; if it persists, report it to the vendor."),
     PKG_UNLISTED_ENTRY(3, "The package contains a file its manifest does not list.",
             "Every file must be covered by the signed manifest; an extra one was added later.",
             "Do not use this package; download it again from the vendor."),

@@ -336,6 +336,66 @@ class OpensslInteropTest {
         assertCode(ErrorCode.PKG_NOT_ZIP, verify(opensslPackage("vendor", List.of(), List.of(), zipfileZip64(265_000, true))));
     }
 
+    /** What Info-ZIP's unzip would show as another file, or refuse, Flashgate refuses; made with Info-ZIP and Python. */
+    @Test
+    void whatUnzipShowsOtherwiseOrRefusesIsRefused() throws Exception {
+        assumeTrue(onPath("python3") && onPath("unzip"), "python3 writes the archives, unzip reads them");
+        assertCode(ErrorCode.PKG_BAD_ENTRY_NAME, verify(opensslPackage("vendor", List.of(), List.of("-y"), new Tamper() {
+            @Override
+            public void afterSigning(Path dir) throws Exception {
+                Files.createSymbolicLink(dir.resolve("images/link"), Path.of("/etc/passwd"));
+            }
+
+            @Override
+            public List<String> extraEntries() {
+                return List.of("images/link");
+            }
+        })));
+
+        Path renamed = opensslPackage("vendor", List.of(), List.of(), python("""
+                import sys, struct, zipfile, zlib
+                src = zipfile.ZipFile(sys.argv[1])
+                items = [(i, src.read(i)) for i in src.infolist()]
+                src.close()
+                with zipfile.ZipFile(sys.argv[1], 'w') as z:
+                    for info, data in items:
+                        if info.filename == 'images/boot.img':
+                            other = b'images/evil.img'
+                            info.extra = struct.pack('<HHBI', 0x7075, 5 + len(other), 1, zlib.crc32(info.filename.encode())) + other
+                        z.writestr(info, data)
+                """));
+        assertTrue(run(renamed.getParent(), "unzip", "-Z1", renamed.toString()).contains("images/evil.img"));
+        assertCode(ErrorCode.PKG_BAD_ENTRY_NAME, verify(renamed));
+
+        Path lying = opensslPackage("vendor", List.of(), List.of(), python("""
+                import sys, struct, zipfile
+                with zipfile.ZipFile(sys.argv[1]) as z:
+                    info = z.getinfo('images/boot.img')
+                data = bytearray(open(sys.argv[1], 'rb').read())
+                bad = struct.pack('<I', info.CRC ^ 1)
+                data[info.header_offset + 14:info.header_offset + 18] = bad
+                at = data.find(b'PK\\x01\\x02')
+                while at >= 0:
+                    n = struct.unpack_from('<H', data, at + 28)[0]
+                    if data[at + 46:at + 46 + n] == b'images/boot.img':
+                        data[at + 16:at + 20] = bad
+                    at = data.find(b'PK\\x01\\x02', at + 1)
+                open(sys.argv[1], 'wb').write(data)
+                """));
+        assertTrue(exitOf(lying.getParent(), "unzip", "-tqq", lying.toString()) != 0, "unzip -t accepts a lying CRC-32");
+        assertCode(ErrorCode.PKG_CORRUPT, verify(lying));
+    }
+
+    /** Runs a Python script on the zipped package ({@code sys.argv[1]}). */
+    private static Tamper python(String script) {
+        return new Tamper() {
+            @Override
+            public void afterZipping(Path pkg) throws Exception {
+                run(pkg.getParent(), "python3", "-c", script, pkg.toString());
+            }
+        };
+    }
+
     @Test
     void flashgateSignaturesVerifyWithOpenssl() throws Exception {
         Fixtures fx = new Fixtures();
@@ -372,6 +432,13 @@ class OpensslInteropTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + command[0]);
         assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + out);
         return out;
+    }
+
+    private static int exitOf(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + command[0]);
+        return p.exitValue();
     }
 
     private static boolean onPath(String tool) {

@@ -28,8 +28,11 @@ import dev.flashgate.core.pkg.ProgressListener;
  */
 public final class ArtifactHasher implements AutoCloseable {
 
-    /** What an entry's bytes are: how many there were and their SHA-256 (lowercase hex). */
-    public record Digest(long size, String sha256) {
+    /**
+     * What an entry's bytes are: how many there were, their SHA-256 (lowercase hex), and the
+     * archive's refusal of them (a CRC-32 that disagrees), or {@code null}.
+     */
+    public record Digest(long size, String sha256, FlashgateException corrupt) {
     }
 
     private final ExecutorService pool;
@@ -91,7 +94,8 @@ public final class ArtifactHasher implements AutoCloseable {
     private Digest hash(ZipArchive zip, ZipEntryRecord entry) {
         MessageDigest sha = sha256();
         try {
-            long size = zip.reader(entry).stream(chunk -> {
+            EntryReader reader = zip.reader(entry);
+            EntryReader.Content content = reader.stream(chunk -> {
                 if (cancelled.get()) {
                     throw new CancellationException();
                 }
@@ -99,7 +103,13 @@ public final class ArtifactHasher implements AutoCloseable {
                 sha.update(chunk);
                 progress.progress(done.addAndGet(n), total);
             });
-            return new Digest(size, HexFormat.of().formatHex(sha.digest()));
+            FlashgateException corrupt = null;
+            try {
+                reader.check(content);
+            } catch (FlashgateException e) {
+                corrupt = e;
+            }
+            return new Digest(content.size(), HexFormat.of().formatHex(sha.digest()), corrupt);
         } catch (FlashgateException | IOException e) {
             throw new Failure(e);
         }

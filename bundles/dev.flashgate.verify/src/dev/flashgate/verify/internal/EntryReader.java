@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -13,9 +14,14 @@ import dev.flashgate.core.FlashgateException;
 /**
  * Streams one entry's uncompressed bytes in chunks, with positional reads so several readers
  * can share a channel. Never produces more than the entry's declared size plus one byte, so a
- * lying header cannot make it inflate without bound.
+ * lying header cannot make it inflate without bound. A deflate stream must use its entry's
+ * compressed size exactly: bytes hidden after its end are refused.
  */
 public final class EntryReader {
+
+    /** What an entry's bytes were: how many, and their CRC-32. */
+    public record Content(long size, long crc) {
+    }
 
     /** Receives each chunk; the buffer is valid only during the call. */
     @FunctionalInterface
@@ -33,10 +39,35 @@ public final class EntryReader {
         this.entry = entry;
     }
 
-    /** Streams the whole entry to {@code sink}; returns the number of uncompressed bytes produced. */
-    public long stream(Sink sink) throws IOException, FlashgateException {
+    /**
+     * Streams the whole entry to {@code sink}; returns how many uncompressed bytes it produced and
+     * their CRC-32, for the caller to hold against the archive's (see {@link #check}).
+     */
+    public Content stream(Sink sink) throws IOException, FlashgateException {
         ByteBuffer in = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(entry.compressedSize(), 1)));
-        return entry.method() == ZipEntryRecord.STORED ? copy(in, sink) : inflate(in, sink);
+        CRC32 crc = new CRC32();
+        Sink summed = chunk -> {
+            crc.update(chunk.duplicate());
+            sink.accept(chunk);
+        };
+        long size = entry.method() == ZipEntryRecord.STORED ? copy(in, summed) : inflate(in, summed);
+        return new Content(size, crc.getValue());
+    }
+
+    /** Refuses content whose CRC-32 is not the one the archive gives for it (its size is the caller's check). */
+    public Content check(Content content) throws FlashgateException {
+        if (content.size() == entry.size() && content.crc() != entry.crc()) {
+            throw new FlashgateException(ErrorCode.PKG_CORRUPT, EntryNames.printable(entry.name()) + ": its data has CRC-32 "
+                    + String.format("%08x", content.crc()) + ", the archive says " + String.format("%08x", entry.crc()));
+        }
+        return content;
+    }
+
+    /** {@link #check(Content)} for bytes read whole with {@link #readAll}. */
+    public void check(byte[] bytes) throws FlashgateException {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        check(new Content(bytes.length, crc.getValue()));
     }
 
     private long copy(ByteBuffer buffer, Sink sink) throws IOException, FlashgateException {
@@ -83,6 +114,11 @@ public final class EntryReader {
                     sink.accept(out.flip());
                 }
             }
+            long hidden = inflater.finished() ? inflater.getRemaining() + remaining : 0;
+            if (hidden > 0) {
+                throw new FlashgateException(ErrorCode.PKG_CORRUPT, EntryNames.printable(entry.name()) + ": " + hidden
+                        + " bytes follow the end of its compressed data");
+            }
             return produced;
         } catch (DataFormatException e) {
             throw new FlashgateException(ErrorCode.PKG_NOT_ZIP, entry.name() + ": corrupt compressed data", e);
@@ -91,7 +127,11 @@ public final class EntryReader {
         }
     }
 
-    /** The entry's bytes, refusing more than {@code max}; for small entries such as the manifest. */
+    /**
+     * The entry's bytes, refusing more than {@code max}; for small entries such as the manifest.
+     * Their CRC-32 is left to the caller ({@link #check(byte[])}), which may have a more telling
+     * verdict to give first.
+     */
     public byte[] readAll(int max) throws IOException, FlashgateException {
         if (entry.size() > max) {
             throw new FlashgateException(ErrorCode.PKG_TOO_LARGE, entry.name() + " is " + entry.size()
@@ -105,7 +145,7 @@ public final class EntryReader {
             byte[] bytes = new byte[chunk.remaining()];
             chunk.get(bytes);
             out.writeBytes(bytes);
-        });
+        }).size();
         if (n != entry.size()) {
             throw new FlashgateException(ErrorCode.PKG_NOT_ZIP, entry.name() + ": holds " + n
                     + " bytes but the archive says " + entry.size());

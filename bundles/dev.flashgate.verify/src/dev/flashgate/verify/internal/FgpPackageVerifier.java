@@ -174,13 +174,24 @@ public final class FgpPackageVerifier implements PackageVerifier {
                 // check; deflated entries are inflated only after it.
                 hasher.start(zip, payload.stream().filter(e -> e.method() == ZipEntryRecord.STORED).toList());
                 byte[] manifestBytes = zip.reader(manifestEntry).readAll(ManifestJson.MAX_BYTES);
-                CmsSignatureCheck.Outcome outcome = signatureEntry.isEmpty()
+                byte[] signatureBytes = signatureEntry.isEmpty() ? null : zip.reader(signatureEntry.get()).readAll(MAX_SIGNATURE_BYTES);
+                CmsSignatureCheck.Outcome outcome = signatureBytes == null
                         ? new CmsSignatureCheck.Outcome(null, new FlashgateException(SIG_MISSING, "the package has no manifest.json.p7s"))
-                        : signatures.check(manifestBytes, zip.reader(signatureEntry.get()).readAll(MAX_SIGNATURE_BYTES),
-                                anchors, clock.instant());
+                        : signatures.check(manifestBytes, signatureBytes, anchors, clock.instant());
                 signature = outcome.info();
                 if (!outcome.trusted() && !recover(outcome.failure())) {
                     return;
+                }
+                // an edited manifest is the signature's verdict; a CRC-32 that lies about signed bytes is the archive's
+                try {
+                    zip.reader(manifestEntry).check(manifestBytes);
+                    if (signatureBytes != null) {
+                        zip.reader(signatureEntry.get()).check(signatureBytes);
+                    }
+                } catch (FlashgateException e) {
+                    if (!recover(e)) {
+                        return;
+                    }
                 }
                 manifest = ManifestJson.parse(manifestBytes);
                 manifestTrusted = outcome.trusted();
@@ -188,7 +199,7 @@ public final class FgpPackageVerifier implements PackageVerifier {
             }
         }
 
-        private void checkContainer(ZipArchive zip) throws FlashgateException {
+        private void checkContainer(ZipArchive zip) throws IOException, FlashgateException {
             List<String> names = new ArrayList<>();
             for (ZipEntryRecord e : zip.entries()) {
                 EntryNames.check(e.name());
@@ -196,8 +207,9 @@ public final class FgpPackageVerifier implements PackageVerifier {
             }
             EntryNames.checkUnique(names);
             for (ZipEntryRecord e : zip.entries()) {
-                if (e.directory() && e.size() > 0) {
-                    throw new FlashgateException(PKG_UNLISTED_ENTRY, "directory entry '" + e.name() + "' carries data");
+                if (e.directory() && (e.size() > 0 || e.compressedSize() > 0 && carriesData(zip, e))) {
+                    throw new FlashgateException(PKG_UNLISTED_ENTRY, "directory entry '" + EntryNames.printable(e.name())
+                            + "' carries data");
                 }
                 if (e.method() == ZipEntryRecord.DEFLATED && e.size() > (1 << 20)
                         && e.size() / Math.max(1, e.compressedSize()) > MAX_COMPRESSION_RATIO) {
@@ -205,6 +217,12 @@ public final class FgpPackageVerifier implements PackageVerifier {
                             + " bytes to " + e.size() + " (ratio over " + MAX_COMPRESSION_RATIO + ":1)");
                 }
             }
+        }
+
+        /** A deflated folder is an empty deflate stream; anything else in it is data (or hidden bytes). */
+        private static boolean carriesData(ZipArchive zip, ZipEntryRecord folder) throws IOException, FlashgateException {
+            EntryReader reader = zip.reader(folder);
+            return reader.check(reader.stream(chunk -> { })).size() > 0;
         }
 
         private void checkArtifacts(ZipArchive zip, ArtifactHasher hasher) throws IOException, FlashgateException {
@@ -220,7 +238,8 @@ public final class FgpPackageVerifier implements PackageVerifier {
                     .flatMap(Optional::stream).toList());
             List<ArtifactResult> results = new ArrayList<>();
             for (Artifact a : manifest.artifacts()) {
-                ArtifactResult result = check(zip, hasher, a);
+                Checked checked = check(zip, hasher, a);
+                ArtifactResult result = checked.result();
                 results.add(result);
                 FlashgateException problem = switch (result.status()) {
                     case MISSING -> new FlashgateException(PKG_MISSING_ENTRY, "'" + a.path() + "' is listed but not in the package");
@@ -228,7 +247,8 @@ public final class FgpPackageVerifier implements PackageVerifier {
                             + " bytes, the package holds " + result.actualSize());
                     case HASH_MISMATCH -> new FlashgateException(ErrorCode.HASH_MISMATCH, a.path() + ": SHA-256 is "
                             + result.actualSha256() + ", the manifest says " + a.sha256());
-                    case MATCH, NOT_CHECKED -> null;
+                    case MATCH -> checked.corrupt();
+                    case NOT_CHECKED -> null;
                 };
                 if (problem != null && !recover(problem)) {
                     break;
@@ -237,18 +257,26 @@ public final class FgpPackageVerifier implements PackageVerifier {
             artifacts = withUnchecked(results);
         }
 
-        private ArtifactResult check(ZipArchive zip, ArtifactHasher hasher, Artifact a) throws IOException, FlashgateException {
+        /**
+         * An artifact against the manifest. The signed hash speaks first: a changed artifact is a
+         * HASH_MISMATCH, whatever its CRC-32 says; the CRC-32 refuses one whose bytes are the signed
+         * ones but whose archive metadata lies about them.
+         */
+        private Checked check(ZipArchive zip, ArtifactHasher hasher, Artifact a) throws IOException, FlashgateException {
             Optional<ZipEntryRecord> entry = zip.find(a.path());
             if (entry.isEmpty()) {
-                return new ArtifactResult(a, ArtifactResult.Status.MISSING, -1, null);
+                return new Checked(new ArtifactResult(a, ArtifactResult.Status.MISSING, -1, null), null);
             }
             if (entry.get().size() != a.size()) {
-                return new ArtifactResult(a, ArtifactResult.Status.SIZE_MISMATCH, entry.get().size(), null);
+                return new Checked(new ArtifactResult(a, ArtifactResult.Status.SIZE_MISMATCH, entry.get().size(), null), null);
             }
             ArtifactHasher.Digest d = hasher.await(zip, entry.get());
             ArtifactResult.Status status = d.size() != a.size() ? ArtifactResult.Status.SIZE_MISMATCH
                     : d.sha256().equals(a.sha256()) ? ArtifactResult.Status.MATCH : ArtifactResult.Status.HASH_MISMATCH;
-            return new ArtifactResult(a, status, d.size(), d.sha256());
+            return new Checked(new ArtifactResult(a, status, d.size(), d.sha256()), d.corrupt());
+        }
+
+        private record Checked(ArtifactResult result, FlashgateException corrupt) {
         }
 
         private static void closeQuietly(ZipArchive zip) {

@@ -70,7 +70,8 @@ final class PackageFileWriter implements AutoCloseable {
         zip.putNextEntry(entry(e.name(), e.size(), e.crc(), e.method() == ZipEntryRecord.DEFLATED));
         OutputStream out = zip;
         byte[] buffer = new byte[1 << 16];
-        source.reader(e).stream(chunk -> {
+        EntryReader reader = source.reader(e);
+        reader.check(reader.stream(chunk -> {
             try {
                 while (chunk.hasRemaining()) {
                     int n = Math.min(buffer.length, chunk.remaining());
@@ -80,7 +81,7 @@ final class PackageFileWriter implements AutoCloseable {
             } catch (IOException io) {
                 throw hostError(io);
             }
-        });
+        }));
         zip.closeEntry();
     }
 

@@ -1,6 +1,7 @@
 package dev.flashgate.verify.internal;
 
 import static dev.flashgate.core.ErrorCode.PKG_BAD_ENTRY_NAME;
+import static dev.flashgate.core.ErrorCode.PKG_CORRUPT;
 import static dev.flashgate.core.ErrorCode.PKG_NOT_ZIP;
 import static dev.flashgate.core.ErrorCode.PKG_TOO_LARGE;
 import static dev.flashgate.core.ErrorCode.PKG_TRUNCATED;
@@ -22,14 +23,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.CRC32;
 
 import dev.flashgate.core.FlashgateException;
 
 /**
  * A strict reader of the ZIP container of an update package (PKWARE APPNOTE, with ZIP64).
- * The central directory is the truth: every local header must agree with it, entries must
- * tile the file from byte 0 up to the central directory with no gap or overlap, and nothing may
- * follow the end record. Reads are positional, so entries can be streamed from many threads.
+ * The central directory is the truth: every local header and data descriptor must agree with it
+ * (name, method, sizes, CRC-32), entries must tile the file from byte 0 up to the central
+ * directory with no gap or overlap, and nothing may follow the end record. What an entry may be
+ * and be named is {@link EntryNames}' to say. Reads are positional, so entries can be streamed
+ * from many threads.
  */
 public final class ZipArchive implements Closeable {
 
@@ -42,6 +46,8 @@ public final class ZipArchive implements Closeable {
     private static final int ZIP64_END_RECORD = 0x06064b50;
     private static final int ZIP64_LOCATOR = 0x07064b50;
     private static final int DATA_DESCRIPTOR = 0x08074b50;
+    private static final int EXTRA_ZIP64 = 0x0001;
+    private static final int EXTRA_UNICODE_PATH = 0x7075;
     private static final int END_RECORD_SIZE = 22;
     private static final long U32_MAX = 0xFFFF_FFFFL;
     private static final int FLAG_ENCRYPTED = 1;
@@ -227,6 +233,7 @@ public final class ZipArchive implements Closeable {
         if (pos + 46 > cd.limit() || cd.getInt(pos) != CENTRAL_HEADER) {
             throw new FlashgateException(PKG_NOT_ZIP, "corrupt central directory at entry offset " + pos);
         }
+        int madeBy = u16(cd, pos + 4);
         int flags = u16(cd, pos + 8);
         int method = u16(cd, pos + 10);
         long crc = u32(cd, pos + 16);
@@ -236,6 +243,7 @@ public final class ZipArchive implements Closeable {
         int extraLength = u16(cd, pos + 30);
         int commentLength = u16(cd, pos + 32);
         int diskStart = u16(cd, pos + 34);
+        long externalAttributes = u32(cd, pos + 38);
         long localOffset = u32(cd, pos + 42);
         int recordLength = 46 + nameLength + extraLength + commentLength;
         if (pos + recordLength > cd.limit()) {
@@ -243,6 +251,8 @@ public final class ZipArchive implements Closeable {
         }
         byte[] nameBytes = bytes(cd, pos + 46, nameLength);
         String name = decodeName(nameBytes);
+        EntryNames.checkType(name, madeBy >>> 8, externalAttributes);
+        checkUnicodePath(cd, pos + 46 + nameLength, extraLength, name);
         if ((flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) != 0) {
             throw new FlashgateException(PKG_NOT_ZIP, name + ": encrypted entries are not allowed");
         }
@@ -274,6 +284,7 @@ public final class ZipArchive implements Closeable {
         }
         int flags = u16(h, 6);
         int method = u16(h, 8);
+        long crc = u32(h, 14);
         long csize = u32(h, 18);
         long usize = u32(h, 22);
         int nameLength = u16(h, 26);
@@ -290,6 +301,11 @@ public final class ZipArchive implements Closeable {
             throw new FlashgateException(PKG_NOT_ZIP, c.name() + ": local header disagrees with the central directory");
         }
         boolean deferred = (flags & FLAG_DESCRIPTOR) != 0;
+        // with a data descriptor the local CRC-32 may be left zero (APPNOTE 4.4.4); any other value is a claim
+        if (crc != c.crc() && !(deferred && crc == 0)) {
+            throw new FlashgateException(PKG_CORRUPT, c.name() + ": the local header's CRC-32 disagrees with the central directory");
+        }
+        checkUnicodePath(var, nameLength, extraLength, c.name());
         Zip64 z64 = Zip64.from(var, nameLength, extraLength, usize == U32_MAX, csize == U32_MAX, false, false, c.name());
         usize = z64.usize(usize);
         csize = z64.csize(csize);
@@ -318,6 +334,9 @@ public final class ZipArchive implements Closeable {
             throw new FlashgateException(PKG_TRUNCATED, c.name() + ": data descriptor cut off");
         }
         ByteBuffer d = read(at + (signed ? 4 : 0), withoutSignature);
+        if (u32(d, 0) != c.crc()) {
+            throw new FlashgateException(PKG_CORRUPT, c.name() + ": the data descriptor's CRC-32 disagrees with the central directory");
+        }
         long csize = sizeWidth == 8 ? d.getLong(4) : u32(d, 4);
         long usize = sizeWidth == 8 ? d.getLong(4 + 8) : u32(d, 8);
         if (csize != c.compressedSize() || usize != c.size()) {
@@ -390,37 +409,73 @@ public final class ZipArchive implements Closeable {
         return Integer.toUnsignedLong(b.getInt(at));
     }
 
+    /** One field of an entry's extra data: where its data begins in the buffer, and how long it is. */
+    private record Extra(int data, int size) {
+        int end() {
+            return data + size;
+        }
+    }
+
+    /** The extra field {@code id}, or {@code null}; the extra data must be well formed up to it. */
+    private static Extra extra(ByteBuffer b, int start, int length, int id, String name) throws FlashgateException {
+        int pos = start;
+        int end = start + length;
+        while (pos + 4 <= end) {
+            int size = u16(b, pos + 2);
+            int data = pos + 4;
+            if (data + size > end) {
+                throw new FlashgateException(PKG_NOT_ZIP, name + ": corrupt extra field");
+            }
+            if (u16(b, pos) == id) {
+                return new Extra(data, size);
+            }
+            pos = data + size;
+        }
+        return null;
+    }
+
+    /**
+     * Info-ZIP's Unicode path field (0x7075: version 1, the CRC-32 of the header's name, a UTF-8
+     * name), which unzip shows and extracts instead of the entry's name, may only repeat it.
+     */
+    private static void checkUnicodePath(ByteBuffer b, int start, int length, String name) throws FlashgateException {
+        Extra field = extra(b, start, length, EXTRA_UNICODE_PATH, name);
+        if (field == null) {
+            return;
+        }
+        if (field.size() < 5 || b.get(field.data()) != 1) {
+            throw new FlashgateException(PKG_BAD_ENTRY_NAME, EntryNames.printable(name) + ": unknown Unicode path field");
+        }
+        String unicode;
+        try {
+            unicode = decodeName(bytes(b, field.data() + 5, field.size() - 5));
+        } catch (FlashgateException e) {
+            unicode = null;
+        }
+        EntryNames.checkUnicodePath(name, unicode);
+    }
+
     /** The ZIP64 extended information extra field (0x0001): present fields appear in a fixed order. */
     private record Zip64(boolean present, long usize, long csize, long offset, long disk) {
         static Zip64 from(ByteBuffer b, int start, int length, boolean needUsize, boolean needCsize,
                 boolean needOffset, boolean needDisk, String name) throws FlashgateException {
-            int pos = start;
-            int end = start + length;
-            while (pos + 4 <= end) {
-                int id = u16(b, pos);
-                int size = u16(b, pos + 2);
-                int data = pos + 4;
-                if (data + size > end) {
-                    throw new FlashgateException(PKG_NOT_ZIP, name + ": corrupt extra field");
-                }
-                if (id == 0x0001) {
-                    int p = data;
-                    long u = -1;
-                    long c = -1;
-                    long o = -1;
-                    long d = -1;
-                    if (needUsize) { u = take(b, p, data + size, name); p += 8; }
-                    if (needCsize) { c = take(b, p, data + size, name); p += 8; }
-                    if (needOffset) { o = take(b, p, data + size, name); p += 8; }
-                    if (needDisk) {
-                        if (p + 4 > data + size) {
-                            throw new FlashgateException(PKG_NOT_ZIP, name + ": ZIP64 field too short");
-                        }
-                        d = u32(b, p);
+            Extra field = extra(b, start, length, EXTRA_ZIP64, name);
+            if (field != null) {
+                int p = field.data();
+                long u = -1;
+                long c = -1;
+                long o = -1;
+                long d = -1;
+                if (needUsize) { u = take(b, p, field.end(), name); p += 8; }
+                if (needCsize) { c = take(b, p, field.end(), name); p += 8; }
+                if (needOffset) { o = take(b, p, field.end(), name); p += 8; }
+                if (needDisk) {
+                    if (p + 4 > field.end()) {
+                        throw new FlashgateException(PKG_NOT_ZIP, name + ": ZIP64 field too short");
                     }
-                    return new Zip64(true, u, c, o, d);
+                    d = u32(b, p);
                 }
-                pos = data + size;
+                return new Zip64(true, u, c, o, d);
             }
             if (needUsize || needCsize || needOffset || needDisk) {
                 throw new FlashgateException(PKG_NOT_ZIP, name + ": ZIP64 sizes announced but missing");

@@ -29,6 +29,7 @@ import dev.flashgate.core.pkg.Manifest;
 import dev.flashgate.core.pkg.ProgressListener;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.VerificationReport;
+import dev.flashgate.core.pkg.Verdict;
 import dev.flashgate.verify.internal.CmsSignatureCheck;
 import dev.flashgate.verify.internal.FgpPackageVerifier;
 import dev.flashgate.verify.internal.ManifestJson;
@@ -95,13 +96,29 @@ class PackageFuzzTest {
         }
     }
 
-    /** The seed package must verify, or fuzzing would never get past the signature. */
+    /**
+     * Every class seed is of its class (its name says which: {@code class-VERIFIED-…} or
+     * {@code class-<code>-…}): fuzzing starts from a package that verifies, so it gets past the
+     * signature, and from one of each kind the format refuses. {@code releng/fuzz/make-seeds.py}
+     * writes them.
+     */
     @Test
-    void theSeedPackageVerifies() throws IOException {
-        byte[] seed = resource("PackageFuzzTestInputs/packageReaders/stored-package");
-        Files.write(PACKAGE, java.util.Arrays.copyOf(seed, seed.length - 1));
-        VerificationReport report = VERIFIER.verify(PACKAGE, ANCHORS, ProgressListener.NONE);
-        assertTrue(report.verified(), () -> report.verdict().toString());
+    void everySeedIsOfItsClass() throws Exception {
+        Path seeds = Path.of(PackageFuzzTest.class.getResource("PackageFuzzTestInputs/packageReaders").toURI());
+        List<Path> classes;
+        try (var listing = Files.list(seeds)) {
+            classes = listing.filter(p -> p.getFileName().toString().startsWith("class-")).sorted().toList();
+        }
+        assertTrue(classes.size() >= 10, "the class seeds are missing: " + classes);
+        for (Path seed : classes) {
+            String expected = seed.getFileName().toString().split("-")[1];
+            byte[] bytes = Files.readAllBytes(seed);
+            assertEquals(0, bytes[bytes.length - 1], seed + " is not a whole-package input");
+            Files.write(PACKAGE, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+            VerificationReport report = VERIFIER.verify(PACKAGE, ANCHORS, ProgressListener.NONE);
+            String actual = report.verdict() instanceof Verdict.Rejected r ? r.code().name() : "VERIFIED";
+            assertEquals(expected, actual, () -> seed.getFileName() + ": " + report.verdict());
+        }
     }
 
     private static byte[] resource(String name) {
