@@ -99,6 +99,9 @@ class StationModeTest {
             assertEquals(strangerRevision, stranger.revision(), "a device no rule names is never touched");
             List<String> sessions = run.board().stream().map(BoardEntry::sessionId).filter(s -> s != null).toList();
             assertEquals(3, sessions.size(), "one session per matched device, none again after it re-enumerated");
+            assertTrue(run.board().stream().noneMatch(e -> e.stage() == Stage.IDENTIFYING),
+                    "the modem in emergency download during its own update is not another device: " + run.board());
+            assertEquals(4, run.board().size(), run.board().toString());
 
             // plugged in again, an updated device is found up to date and left alone
             hotspots.get(0).reenumerate();

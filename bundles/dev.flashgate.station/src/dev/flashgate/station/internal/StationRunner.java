@@ -71,6 +71,12 @@ final class StationRunner implements StationRun, EventHandler {
     private final Map<String, BoardEntry> board = new ConcurrentHashMap<>();
     /** Devices being updated: discovery id to IMEI. */
     private final Map<String, String> active = new ConcurrentHashMap<>();
+    /**
+     * The physical USB ports ({@code usbPath}) of devices being updated, to their discovery id: a
+     * device that appears there (the modem in emergency download, with another USB serial) is the
+     * updated device in another mode, not a device of its own.
+     */
+    private final Map<String, String> activeSockets = new ConcurrentHashMap<>();
     private final Semaphore slots;
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> new Thread(r, "flashgate-station"));
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("flashgate-station-", 0).factory());
@@ -181,6 +187,12 @@ final class StationRunner implements StationRun, EventHandler {
             }
             return;
         }
+        String socket = socket(device);
+        String updating = socket == null ? null : activeSockets.get(socket);
+        if (updating != null && !updating.equals(id)) {
+            forget(id); // the device being updated there, in another mode
+            return;
+        }
         Identity identity = device.identity();
         String revision = identity == null ? null : identity.revision();
         if (active.containsKey(id) || (old != null && old.stage().settled() && old.present())) {
@@ -204,7 +216,8 @@ final class StationRunner implements StationRun, EventHandler {
             who = new Who(identity.imei(), identity.model(), identity.revision());
         }
         if (active.containsValue(who.imei())) {
-            return; // the device in another mode (switched to emergency download, or back from it) while its session runs
+            forget(id); // the device in another mode (switched to emergency download, or back from it) while its session runs
+            return;
         }
         Optional<StationPolicy.Rule> rule = policy.ruleFor(who.model());
         if (rule.isEmpty()) {
@@ -212,6 +225,9 @@ final class StationRunner implements StationRun, EventHandler {
             return;
         }
         active.put(id, who.imei());
+        if (socket != null) {
+            activeSockets.put(socket, id);
+        }
         put(device, who, Stage.PREPARING, null, null, (edl ? "in emergency download: recovering with " : "preparing ")
                 + rule.get().source());
         workers.execute(() -> updateDevice(device, who, rule.get()));
@@ -271,6 +287,7 @@ final class StationRunner implements StationRun, EventHandler {
             fail(id, typed.code(), typed.detail());
         } finally {
             active.remove(id);
+            activeSockets.values().remove(id);
             touched();
         }
     }
@@ -332,6 +349,14 @@ final class StationRunner implements StationRun, EventHandler {
         }
     }
 
+    /** Takes a row off the board that stood for a device which is another one's other mode. */
+    private void forget(String id) {
+        BoardEntry gone = board.remove(id);
+        if (gone != null) {
+            changed(gone);
+        }
+    }
+
     private void changed(BoardEntry entry) {
         touched();
         Dictionary<String, Object> props = new Hashtable<>();
@@ -348,6 +373,11 @@ final class StationRunner implements StationRun, EventHandler {
         synchronized (changed) {
             changed.notifyAll();
         }
+    }
+
+    /** The physical USB port a device is plugged into, where the OS says. */
+    private static String socket(Device device) {
+        return device.ports().stream().map(PortInfo::usbPath).filter(p -> p != null).findFirst().orElse(null);
     }
 
     /** The port the board shows a device by: its AT port, else the first it has. */
