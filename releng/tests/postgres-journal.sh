@@ -40,9 +40,13 @@ else
     else
         rows=$(pg "$pgbin/psql" -h 127.0.0.1 -p "$port" -U flashgate -d flashgate -tAc \
             "SELECT session_state || ' ' || (SELECT count(*) FROM fg_transition t WHERE t.session_id = s.id) FROM fg_session s")
+        facts=$(pg "$pgbin/psql" -h 127.0.0.1 -p "$port" -U flashgate -d flashgate -tAc \
+            "SELECT count(*) FROM fg_fact WHERE name IN ('qualcomm.chipSerial', 'qualcomm.msmHwId', 'qualcomm.oemPkHash')")
         state=$(./flashgate history --json | python3 -c "import json, sys; s = json.load(sys.stdin); print(s[0]['state'] if s else '-')")
         if [ "$(echo "$rows" | sort | uniq -c | tr -s ' ')" != " 2 SUCCEEDED 8" ]; then
             case_fail "PostgreSQL holds '$rows', expected the two SUCCEEDED sessions of the embedded default, 8 transitions each"
+        elif [ "$facts" != 3 ]; then
+            case_fail "PostgreSQL holds $facts facts of the modem's chip, expected its serial, MSM HW ID and OEM PK hash"
         elif [ "$state" != SUCCEEDED ]; then
             case_fail "flashgate history read '$state' from PostgreSQL"
         elif [ -e "$FLASHGATE_HOME/history" ]; then

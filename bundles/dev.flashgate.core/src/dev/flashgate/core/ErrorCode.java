@@ -120,6 +120,10 @@ public enum ErrorCode {
     ACTIVATION_FAILED(8, "The device did not start the new firmware.",
             "After its reboot the device reports another revision than the package's: it refused or rolled back the image.",
             "Check that the package is meant for this device; retry once, then report it with the session log."),
+    DEVICE_SWAPPED(8, "Another device answered in this device's place.",
+            "The device that came back (for example in emergency download, in this device's USB port) identifies as another "
+                    + "one than a session recorded for this device: it was swapped mid-session, or the port is shared.",
+            "Check which device is plugged in where; start the session again on the device you mean. Nothing was written."),
     DEVICE_BUSY(8, "The device is already being updated.",
             "Another update session holds this device or one of its ports.",
             "Wait for that session to end (see the status view or 'flashgate history'), then retry."),

@@ -2,6 +2,7 @@ package dev.flashgate.upgrade;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -47,6 +48,17 @@ public interface UpgradeContext {
     /** Bytes done of the current step. */
     void progress(long done, long total);
 
+    /**
+     * What sessions recorded of this device that stays the same across its modes (see
+     * {@link #recordFact}), by name; empty while the device's IMEI is not known.
+     */
+    Map<String, String> recordedFacts() throws FlashgateException;
+    /**
+     * Records in the journal a fact of this device that stays the same across its modes and
+     * updates (e.g. its chip's serial, read in emergency download), so a later session can know the
+     * device again by it; names are the plugin's. Logged only while the device's IMEI is not known.
+     */
+    void recordFact(String name, String value) throws FlashgateException;
     /** A line for the session log. */
     void log(String message);
 

@@ -42,6 +42,16 @@ public interface SessionJournal {
     /** Who the device behind discovery id {@code alias} was, when a session bound it last. */
     Optional<DeviceAlias> alias(String alias) throws FlashgateException;
 
+    /**
+     * Records what a session learnt of the device with this IMEI that stays the same across its
+     * modes and updates, by name (an upgrade plugin's, e.g. the serial of its chip), replacing an
+     * earlier value of that name.
+     */
+    void fact(String imei, String name, String value) throws FlashgateException;
+
+    /** What sessions recorded of the device with this IMEI, by name; empty if nothing. */
+    java.util.Map<String, String> facts(String imei) throws FlashgateException;
+
     /** A discovery id another mode of a device had, and the device's IMEI and model. */
     record DeviceAlias(String alias, String imei, String model, java.time.Instant bound) {
     }

@@ -120,6 +120,21 @@ class JdbcJournalTest {
     }
 
     @Test
+    void factsOfADeviceAreKeptByNameAndReplaced() throws Exception {
+        JdbcJournal journal = new JdbcJournal(home, null, null, null);
+        assertEquals(java.util.Map.of(), journal.facts(IMEI));
+        journal.fact(IMEI, "qualcomm.chipSerial", "1234abcd");
+        journal.fact(IMEI, "qualcomm.msmHwId", "0004a0e100040000");
+        journal.fact(IMEI, "qualcomm.chipSerial", "5678ef01");
+        journal.fact("869999999999999", "qualcomm.chipSerial", "00000001");
+        journal.close();
+        JdbcJournal reopened = new JdbcJournal(home, null, null, null);
+        assertEquals(java.util.Map.of("qualcomm.chipSerial", "5678ef01", "qualcomm.msmHwId", "0004a0e100040000"),
+                reopened.facts(IMEI));
+        reopened.close();
+    }
+
+    @Test
     void anUnknownJdbcUrlIsAClearError() {
         JdbcJournal journal = new JdbcJournal(home, "jdbc:nosuchdb://localhost/x?password=secret", null, null);
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.flashgate.core.FlashgateException.class,

@@ -9,14 +9,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -153,25 +156,8 @@ public final class JdbcJournal implements SessionJournal {
 
     @Override
     public synchronized void alias(String alias, String imei, String model) throws FlashgateException {
-        run(c -> {
-            try (PreparedStatement update = c.prepareStatement("UPDATE fg_alias SET imei = ?, model = ?, bound = ? WHERE alias = ?")) {
-                update.setString(1, imei);
-                update.setString(2, model);
-                update.setObject(3, time(clock.instant()));
-                update.setString(4, alias);
-                if (update.executeUpdate() == 1) {
-                    return null;
-                }
-            }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO fg_alias (imei, model, bound, alias) VALUES (?, ?, ?, ?)")) {
-                insert.setString(1, imei);
-                insert.setString(2, model);
-                insert.setObject(3, time(clock.instant()));
-                insert.setString(4, alias);
-                insert.executeUpdate();
-            }
-            return null;
-        });
+        run(c -> upsert(c, "UPDATE fg_alias SET imei = ?, model = ?, bound = ? WHERE alias = ?",
+                "INSERT INTO fg_alias (imei, model, bound, alias) VALUES (?, ?, ?, ?)", imei, model, time(clock.instant()), alias));
     }
 
     @Override
@@ -184,6 +170,56 @@ public final class JdbcJournal implements SessionJournal {
                             rs.getObject(3, OffsetDateTime.class).toInstant())) : Optional.<DeviceAlias>empty();
                 }
             }
+        });
+    }
+
+    @Override
+    public synchronized void fact(String imei, String name, String value) throws FlashgateException {
+        run(c -> upsert(c, "UPDATE fg_fact SET fact_value = ?, recorded = ? WHERE imei = ? AND name = ?",
+                "INSERT INTO fg_fact (fact_value, recorded, imei, name) VALUES (?, ?, ?, ?)", value, time(clock.instant()), imei, name));
+    }
+
+    /**
+     * Updates the row, or inserts it when there is none (SQL that H2 and PostgreSQL both take);
+     * both statements take {@code values} in the same order.
+     */
+    private static Void upsert(Connection c, String update, String insert, Object... values) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement(update)) {
+            bind(u, values);
+            if (u.executeUpdate() == 1) {
+                return null;
+            }
+        }
+        try (PreparedStatement in = c.prepareStatement(insert)) {
+            bind(in, values);
+            in.executeUpdate();
+        }
+        return null;
+    }
+
+    private static void bind(PreparedStatement statement, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                statement.setNull(i + 1, Types.VARCHAR);
+            } else {
+                statement.setObject(i + 1, values[i]);
+            }
+        }
+    }
+
+    @Override
+    public synchronized Map<String, String> facts(String imei) throws FlashgateException {
+        return run(c -> {
+            Map<String, String> facts = new TreeMap<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT name, fact_value FROM fg_fact WHERE imei = ?")) {
+                q.setString(1, imei);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        facts.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return Map.copyOf(facts);
         });
     }
 

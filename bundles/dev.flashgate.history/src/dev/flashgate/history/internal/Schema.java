@@ -47,6 +47,13 @@ final class Schema {
                   imei VARCHAR(32) NOT NULL,
                   model VARCHAR(255),
                   bound TIMESTAMP WITH TIME ZONE NOT NULL)""");
+        JdbcJournal.execute(c, """
+                CREATE TABLE IF NOT EXISTS fg_fact (
+                  imei VARCHAR(32) NOT NULL,
+                  name VARCHAR(255) NOT NULL,
+                  fact_value VARCHAR(4096) NOT NULL,
+                  recorded TIMESTAMP WITH TIME ZONE NOT NULL,
+                  PRIMARY KEY (imei, name))""");
         JdbcJournal.execute(c, "CREATE INDEX IF NOT EXISTS fg_session_imei ON fg_session (imei)");
         JdbcJournal.execute(c, "CREATE INDEX IF NOT EXISTS fg_session_started ON fg_session (started)");
         c.commit();

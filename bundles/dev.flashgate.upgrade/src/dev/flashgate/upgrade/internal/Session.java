@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -463,6 +464,20 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
         if (now - lastProgressEvent > PROGRESS_EVENT_NANOS || doneBytes == totalBytes) {
             lastProgressEvent = now;
             engine.postProgress(this, doneBytes, totalBytes);
+        }
+    }
+
+    @Override
+    public Map<String, String> recordedFacts() throws FlashgateException {
+        return record.imei() == null ? Map.of() : engine.journal().facts(record.imei());
+    }
+
+    @Override
+    public void recordFact(String name, String value) throws FlashgateException {
+        if (record.imei() == null) {
+            log("not recorded (the device's IMEI is not known): " + name + " " + value);
+        } else if (!value.equals(engine.journal().facts(record.imei()).get(name))) {
+            engine.journal().fact(record.imei(), name, value);
         }
     }
 

@@ -122,6 +122,35 @@ class FirehoseSessionTest {
                 bench.journal().transitions(s.record().id()).stream().map(Transition::state).toList());
     }
 
+    /**
+     * The journal keeps what Sahara command mode says of the modem's chip, so the next session
+     * knows it again in emergency download: a chip in the modem's socket that is another one is
+     * refused before the programmer is uploaded.
+     */
+    @Test
+    void theChipIsJournaledAndAnotherChipInItsPlaceIsRefused() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        SessionStatus s = flash(pkg("FG_MF833S_F10", null), bench.discovered(modem));
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(modem.serial().getBytes(StandardCharsets.US_ASCII));
+        Map<String, String> facts = bench.journal().facts(modem.imei());
+        assertEquals(String.format("%08x", crc.getValue()), facts.get(FirehoseJob.FACT_CHIP_SERIAL), facts::toString);
+        assertEquals("0004a0e100040000", facts.get(FirehoseJob.FACT_MSM_HW_ID));
+        assertEquals(64, facts.get(FirehoseJob.FACT_OEM_PK_HASH).length());
+        assertTrue(modem.hostPorts().stream().noneMatch(p -> p.contains(String.format("%08X", crc.getValue()))),
+                "the modem's own ports do not carry the chip serial: only its EDL port does");
+
+        // as if the modem had been swapped for another in its socket between two sessions
+        bench.journal().fact(modem.imei(), FirehoseJob.FACT_CHIP_SERIAL, "0badc0de");
+        var session = bench.sessions().start(bench.request(pkg("FG_MF833S_F11", null), bench.present(modem), OPTIONS, false));
+        SessionStatus swapped = session.await(Duration.ofSeconds(60));
+        assertEquals(ErrorCode.DEVICE_SWAPPED, swapped.record().code(), () -> swapped.record().toString());
+        assertTrue(swapped.record().detail().contains("this modem's chip is 0x0badc0de"), swapped.record().detail());
+        assertTrue(session.log().stream().noneMatch(l -> l.contains("Firehose configured")), "the programmer never ran");
+        assertEquals("FG_MF833S_F10", modem.revision());
+    }
+
     /** A modem whose flash programs at a real NAND's pace ({@code flash-mibps}) takes at least that long to program. */
     @Test
     void aModemWithSlowFlashIsProgrammedAtItsPace() throws Exception {
@@ -227,6 +256,37 @@ class FirehoseSessionTest {
     }
 
     /**
+     * A layout may count in other sectors than the NAND's pages (a NAND programmer NAKs any other
+     * SECTOR_SIZE_IN_BYTES): the session converts its ranges to the device's pages, and refuses one
+     * that is not whole pages before anything is written.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1})
+    void aLayoutInOtherSectorsIsProgrammedInTheDevicesPages(long offset) throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        long pages = (256 * 1024 + 5 + 2047) / 2048;
+        Path pkg = pkg("FG_MF833S_F1" + (3 + offset), null, null, """
+                <?xml version="1.0" ?>
+                <data>
+                  <erase SECTOR_SIZE_IN_BYTES="512" num_partition_sectors="4096" physical_partition_number="0" start_sector="%d"/>
+                  <program SECTOR_SIZE_IN_BYTES="512" filename="images/modem.ubi" label="modem" num_partition_sectors="%d" \
+                physical_partition_number="0" start_sector="%d"/>
+                </data>
+                """.formatted(8448 * 4, pages * 4, 8448 * 4 + offset));
+        var session = bench.sessions().start(bench.request(pkg, bench.discovered(modem), OPTIONS, false));
+        SessionStatus s = session.await(Duration.ofSeconds(60));
+        if (offset == 0) {
+            assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
+            assertEquals("FG_MF833S_F13", modem.revision());
+        } else {
+            assertEquals(ErrorCode.LAYOUT_MISMATCH, s.record().code(), () -> s.record().toString());
+            assertTrue(s.record().detail().contains("are not whole pages of this device's NAND (2048 bytes)"), s.record().detail());
+            assertEquals(DeviceCondition.Kind.UNTOUCHED, s.record().condition().kind());
+            assertTrue(session.log().stream().noneMatch(l -> l.contains("programming")), session.log()::toString);
+        }
+    }
+
+    /**
      * The package file changes after the session verified it (while the test holds the modem's AT
      * port, the session waits in preflight): the image is read again against the manifest before the
      * first erase or program, so the session stops with the flash untouched.
@@ -294,6 +354,31 @@ class FirehoseSessionTest {
         SessionStatus s = flash(pkg, found);
         assertEquals(ErrorCode.DEVICE_STALLED, s.record().code(), () -> s.record().toString());
         assertEquals(DeviceCondition.Kind.RECOVERABLE, s.record().condition().kind());
+    }
+
+    /**
+     * Another modem that enters emergency download while ours switches, in another socket, is the
+     * newest EDL device there is; the session still takes only the one in its modem's socket.
+     */
+    @Test
+    void anotherModemEnteringEmergencyDownloadDuringOurSwitchIsNeverTaken() throws Exception {
+        SerialLinks links = bench.service(SerialLinks.class);
+        SimulatedDevice other = bench.start("MF833S");
+        SimulatedDevice modem = bench.start("MF833S");
+        bench.discovered(other);
+        var session = bench.sessions().start(bench.request(pkg("FG_MF833S_F12", null), bench.discovered(modem), OPTIONS, false));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (session.status().record().state() != SessionState.PREPARING && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        try (SerialLink diag = links.open(other.hostPorts().stream().filter(p -> p.endsWith("-if00-port0")).findFirst().orElseThrow())) {
+            diag.write(Hdlc.encode(FirehoseJob.EDL_SWITCH));
+        }
+        SessionStatus s = session.await(Duration.ofSeconds(90));
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
+        assertEquals("FG_MF833S_F12", modem.revision());
+        assertTrue(other.hostPorts().stream().anyMatch(p -> p.contains("Qualcomm_QHSUSB__BULK")), other.hostPorts().toString());
+        assertEquals("FG_MF833S_B06", other.revision(), "the other modem was left alone");
     }
 
     @Test

@@ -50,6 +50,8 @@ final class FirehoseHost {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private int payload = DEFAULT_PAYLOAD;
     private String target;
+    /** The NAND's page size, once getstorageinfo said it; -1 before. */
+    private int pageSize = -1;
 
     FirehoseHost(SerialLink link, Duration timeout, Consumer<String> log) {
         this.link = link;
@@ -99,6 +101,7 @@ final class FirehoseHost {
                 long block = info.path("block_size").asLong(-1);
                 long blocks = info.path("total_blocks").asLong(-1);
                 if (page > 0 && page <= RawProgram.MAX_SECTOR && block >= page && block % page == 0 && blocks > 0) {
+                    pageSize = page;
                     return new Geometry(page, block, blocks);
                 }
             } catch (IOException | RuntimeException e) {
@@ -109,13 +112,34 @@ final class FirehoseHost {
                 + "block_size, total_blocks)");
     }
 
+    /**
+     * A range in the device's own sectors (its NAND pages, once {@link #storageInfo} told them):
+     * a NAND programmer NAKs a command whose {@code SECTOR_SIZE_IN_BYTES} is not its page size, so
+     * a layout counted in other sectors is converted, in bytes. {@code roundUp} lets a read end on
+     * the next page boundary; where a range does not start (or, unless rounding, end) on a page
+     * boundary, there is no such command: {@code LAYOUT_MISMATCH}.
+     */
+    Range onDevice(Range range, boolean roundUp) throws FlashgateException {
+        if (pageSize <= 0 || range.sectorSize() == pageSize) {
+            return range;
+        }
+        long start = range.start() * range.sectorSize();
+        long bytes = range.bytes();
+        if (start % pageSize != 0 || !roundUp && bytes % pageSize != 0) {
+            throw new FlashgateException(ErrorCode.LAYOUT_MISMATCH, "sectors " + range.start() + "+" + range.sectors() + " of "
+                    + range.sectorSize() + " bytes are not whole pages of this device's NAND (" + pageSize + " bytes)");
+        }
+        return new Range(start / pageSize, (bytes + pageSize - 1) / pageSize, pageSize);
+    }
+
     /** The chip the programmer says it runs on ({@code TargetName} of configure), or {@code null}. */
     String target() {
         return target;
     }
 
     /** Reads a small range back (at most {@code limit} bytes), e.g. a firmware header. */
-    byte[] read(Range range, int limit) throws FlashgateException {
+    byte[] read(Range asked, int limit) throws FlashgateException {
+        Range range = onDevice(asked, true);
         if (range.bytes() > limit) {
             throw new IllegalArgumentException("reads are for headers: " + range.bytes() + " > " + limit);
         }
@@ -155,8 +179,9 @@ final class FirehoseHost {
      * Programs {@code range} with {@code size} bytes of {@code data} and zeros after them.
      * {@code accepted} runs once the programmer took the command, before the first byte goes out.
      */
-    void program(Range range, String label, InputStream data, long size, Runnable accepted, LongConsumer progress)
+    void program(Range asked, String label, InputStream data, long size, Runnable accepted, LongConsumer progress)
             throws FlashgateException, IOException {
+        Range range = onDevice(asked, false);
         Response r = command("<program SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\""
                 + range.sectors() + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\" filename=\""
                 + escape(label) + "\" label=\"" + escape(label) + "\"/>");
@@ -181,7 +206,8 @@ final class FirehoseHost {
         }
     }
 
-    void erase(Range range) throws FlashgateException {
+    void erase(Range asked) throws FlashgateException {
+        Range range = onDevice(asked, false);
         Response r = command("<erase SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\"" + range.sectors()
                 + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\"/>");
         if (!r.ack()) {
@@ -191,7 +217,8 @@ final class FirehoseHost {
     }
 
     /** The device's SHA-256 of a range, read back from its flash (lowercase hex). */
-    String digest(Range range) throws FlashgateException {
+    String digest(Range asked) throws FlashgateException {
+        Range range = onDevice(asked, false);
         Response r = command("<getsha256digest SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\""
                 + range.sectors() + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\"/>");
         String digest = null;

@@ -48,6 +48,10 @@ final class FirehoseJob implements UpgradeJob {
     private static final Duration FIREHOSE = Duration.ofSeconds(30);
     private static final int MAX_PROGRAMMER = 16 << 20;
     private static final int MAX_LAYOUT = 1 << 20;
+    /** What the journal keeps of a modem's chip (lowercase hex), as Sahara command mode reads it. */
+    static final String FACT_CHIP_SERIAL = "qualcomm.chipSerial";
+    static final String FACT_MSM_HW_ID = "qualcomm.msmHwId";
+    static final String FACT_OEM_PK_HASH = "qualcomm.oemPkHash";
 
     private final UpgradeContext context;
     private final byte[] programmer;
@@ -206,10 +210,16 @@ final class FirehoseJob implements UpgradeJob {
         context.log("Firehose configured for NAND on " + (firehose.target() == null ? "an unnamed chip" : firehose.target())
                 + ", " + payload + " bytes per payload");
         startedOn = edl;
+        FirehoseHost.Geometry geometry = firehose.storageInfo(); // and commands count in its pages from now on
         if (!layoutChecked) { // before anything is written: the layout must fit the device's partitions
-            FirehoseHost.Geometry geometry = firehose.storageInfo();
             PartitionTable table = PartitionTable.read(firehose, geometry);
             table.check(layout, geometry.pageSize());
+            for (RawProgram.Program p : layout.programs()) {
+                firehose.onDevice(p.range(), false);
+            }
+            for (Range erase : layout.erases()) {
+                firehose.onDevice(erase, false);
+            }
             layoutChecked = true;
             context.log("the layout fits the device's partition table (" + table.partitions().size() + " partitions, pages of "
                     + geometry.pageSize() + " bytes)");
@@ -217,14 +227,33 @@ final class FirehoseJob implements UpgradeJob {
     }
 
     /**
-     * The chip in emergency download, as Sahara command mode told it, against the chips the
-     * package says its programmer is for ({@code target.msmHwIds}, {@code target.oemPkHashes}, hex):
-     * refused before a byte of the programmer is sent when it is another, or when it does not say.
+     * The chip in emergency download, as Sahara command mode told it, before a byte of the
+     * programmer is sent. It must be this modem's chip: the one the journal recorded for this IMEI
+     * (a chip serial read before), else {@code DEVICE_SWAPPED}; what it says is recorded for the next
+     * session. And it must be one the package says its programmer is for ({@code target.msmHwIds},
+     * {@code target.oemPkHashes}, hex), else, or when it does not say, {@code PROGRAMMER_MISMATCH}.
      */
     private void programmerFor(SaharaHost.Chip chip) throws FlashgateException {
         context.log("the chip in emergency download: " + chip);
-        check("MSM HW ID", "msmHwIds", chip.msmHwId() == null ? null : String.format("%016x", chip.msmHwId()));
+        String serial = chip.serial() == null ? null : String.format("%08x", chip.serial());
+        String msmHwId = chip.msmHwId() == null ? null : String.format("%016x", chip.msmHwId());
+        String known = context.recordedFacts().get(FACT_CHIP_SERIAL);
+        if (known != null && serial != null && !known.equals(serial)) {
+            throw new FlashgateException(ErrorCode.DEVICE_SWAPPED, "the device in emergency download "
+                    + (usbPath == null ? "" : "in this modem's USB port ") + "is chip 0x" + serial + ", and this modem's chip is 0x"
+                    + known + ", as an earlier session recorded; nothing was uploaded");
+        }
+        check("MSM HW ID", "msmHwIds", msmHwId);
         check("OEM PK hash", "oemPkHashes", chip.oemPkHash());
+        record(FACT_CHIP_SERIAL, serial);
+        record(FACT_MSM_HW_ID, msmHwId);
+        record(FACT_OEM_PK_HASH, chip.oemPkHash());
+    }
+
+    private void record(String name, String value) throws FlashgateException {
+        if (value != null) {
+            context.recordFact(name, value);
+        }
     }
 
     private void check(String what, String field, String actual) throws FlashgateException {
