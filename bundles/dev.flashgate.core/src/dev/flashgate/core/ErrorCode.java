@@ -91,6 +91,11 @@ public enum ErrorCode {
             "The package names the chips its programmer is for (MSM HW ID, OEM PK hash), and the chip in emergency download "
                     + "says it is another one, or does not say which it is.",
             "Pick the package published for this device; nothing was uploaded to it."),
+    PRESERVED_PARTITION(6, "The package would overwrite what makes this device itself.",
+            "Its layout writes or erases a partition that holds the device's identity or calibration (on MDM9x07 modems efs2 "
+                    + "and fsg: the IMEI and RF calibration), and the signed manifest does not declare that it replaces it.",
+            "Do not use this package on this device; ask the vendor. A package that must replace such a partition says so in "
+                    + "target.replacesPartitions, and the old content is backed up first."),
     PACKAGE_EXPIRED(6, "The package has expired.",
             "The vendor limited how long this package may be installed, and that time has passed.",
             "Get the current package from the vendor."),
@@ -120,6 +125,11 @@ public enum ErrorCode {
     ACTIVATION_FAILED(8, "The device did not start the new firmware.",
             "After its reboot the device reports another revision than the package's: it refused or rolled back the image.",
             "Check that the package is meant for this device; retry once, then report it with the session log."),
+    IDENTITY_LOST(8, "The device came back without its identity.",
+            "After the update it reports no IMEI, or another one: what holds its identity and calibration was overwritten or "
+                    + "erased.",
+            "Do not hand the device back: restore the backup the session took before writing (the detail says which), then "
+                    + "check its IMEI and network service."),
     DEVICE_SWAPPED(8, "Another device answered in this device's place.",
             "The device that came back (for example in emergency download, in this device's USB port) identifies as another "
                     + "one than a session recorded for this device: it was swapped mid-session, or the port is shared.",

@@ -250,6 +250,11 @@ public final class PluginBench implements AutoCloseable {
         return file;
     }
 
+    /** The station home the engine under test uses (its journal, backups, plugins). */
+    public Path home() {
+        return dev.flashgate.core.FlashgateHome.resolve(context.getProperty(dev.flashgate.core.FlashgateHome.PROPERTY));
+    }
+
     public Path dir() {
         return dir;
     }

@@ -1,5 +1,7 @@
 package dev.flashgate.upgrade;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,18 @@ public interface UpgradeContext {
      * device again by it; names are the plugin's. Logged only while the device's IMEI is not known.
      */
     void recordFact(String name, String value) throws FlashgateException;
+    /** Device content a job writes out for the backup store. */
+    @FunctionalInterface
+    interface BackupSource {
+        void writeTo(OutputStream out) throws FlashgateException, IOException;
+    }
+    /**
+     * Keeps a copy of device content ({@code name}, e.g. a partition read back) in the station's
+     * backup store under the device's IMEI, content-addressed and never overwritten, and journals
+     * it with this session; returns its SHA-256 (lowercase hex). A full disk is
+     * {@code HOST_DISK_FULL} and leaves nothing half written.
+     */
+    String backup(String name, BackupSource source) throws FlashgateException;
     /** A line for the session log. */
     void log(String message);
 

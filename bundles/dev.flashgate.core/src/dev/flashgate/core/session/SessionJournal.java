@@ -52,6 +52,19 @@ public interface SessionJournal {
     /** What sessions recorded of the device with this IMEI, by name; empty if nothing. */
     java.util.Map<String, String> facts(String imei) throws FlashgateException;
 
+    /**
+     * Records that a session kept a copy of device content ({@code name}, e.g. a partition) in the
+     * station's backup store, by the SHA-256 of its bytes.
+     */
+    void backup(Backup backup) throws FlashgateException;
+
+    /** The copies sessions kept of the device with this IMEI, newest first. */
+    List<Backup> backups(String imei) throws FlashgateException;
+
+    /** One copy of device content a session kept before writing, found in the backup store by its SHA-256. */
+    record Backup(String sessionId, String imei, String name, String sha256, long bytes, java.time.Instant taken) {
+    }
+
     /** A discovery id another mode of a device had, and the device's IMEI and model. */
     record DeviceAlias(String alias, String imei, String model, java.time.Instant bound) {
     }

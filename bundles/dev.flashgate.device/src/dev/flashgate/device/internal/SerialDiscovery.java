@@ -43,6 +43,7 @@ import dev.flashgate.core.device.Identity;
 import dev.flashgate.core.device.PortInfo;
 import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
+import dev.flashgate.device.DiagNv;
 import dev.flashgate.device.MemoryPorts;
 
 /**
@@ -277,7 +278,8 @@ public final class SerialDiscovery implements DeviceDiscovery {
     private void probeDiag(PortInfo port) {
         String imei = null;
         try (SerialLink link = links.open(port.path())) {
-            imei = DiagProbe.imei(link, Duration.ofMillis(500));
+            DiagNv.ImeiItem item = DiagNv.readImei(link, Duration.ofMillis(500));
+            imei = item == null ? null : item.imei();
         } catch (FlashgateException | RuntimeException e) {
             // busy or gone: the port is attached by its name alone
         }

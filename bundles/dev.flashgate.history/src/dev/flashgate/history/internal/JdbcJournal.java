@@ -179,6 +179,31 @@ public final class JdbcJournal implements SessionJournal {
                 "INSERT INTO fg_fact (fact_value, recorded, imei, name) VALUES (?, ?, ?, ?)", value, time(clock.instant()), imei, name));
     }
 
+    @Override
+    public synchronized void backup(Backup b) throws FlashgateException {
+        run(c -> upsert(c, "UPDATE fg_backup SET imei = ?, sha256 = ?, bytes = ?, taken = ? WHERE session_id = ? AND name = ?",
+                "INSERT INTO fg_backup (imei, sha256, bytes, taken, session_id, name) VALUES (?, ?, ?, ?, ?, ?)",
+                b.imei(), b.sha256(), b.bytes(), time(b.taken()), b.sessionId(), b.name()));
+    }
+
+    @Override
+    public synchronized List<Backup> backups(String imei) throws FlashgateException {
+        return run(c -> {
+            List<Backup> found = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT session_id, name, sha256, bytes, taken FROM fg_backup "
+                    + "WHERE imei = ? ORDER BY taken DESC, name")) {
+                q.setString(1, imei);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(new Backup(rs.getString(1), imei, rs.getString(2), rs.getString(3), rs.getLong(4),
+                                rs.getObject(5, OffsetDateTime.class).toInstant()));
+                    }
+                }
+            }
+            return List.copyOf(found);
+        });
+    }
+
     /**
      * Updates the row, or inserts it when there is none (SQL that H2 and PostgreSQL both take);
      * both statements take {@code values} in the same order.

@@ -54,6 +54,16 @@ final class Schema {
                   fact_value VARCHAR(4096) NOT NULL,
                   recorded TIMESTAMP WITH TIME ZONE NOT NULL,
                   PRIMARY KEY (imei, name))""");
+        JdbcJournal.execute(c, """
+                CREATE TABLE IF NOT EXISTS fg_backup (
+                  session_id VARCHAR(64) NOT NULL,
+                  name VARCHAR(255) NOT NULL,
+                  imei VARCHAR(32),
+                  sha256 CHAR(64) NOT NULL,
+                  bytes BIGINT NOT NULL,
+                  taken TIMESTAMP WITH TIME ZONE NOT NULL,
+                  PRIMARY KEY (session_id, name))""");
+        JdbcJournal.execute(c, "CREATE INDEX IF NOT EXISTS fg_backup_imei ON fg_backup (imei)");
         JdbcJournal.execute(c, "CREATE INDEX IF NOT EXISTS fg_session_imei ON fg_session (imei)");
         JdbcJournal.execute(c, "CREATE INDEX IF NOT EXISTS fg_session_started ON fg_session (started)");
         c.commit();

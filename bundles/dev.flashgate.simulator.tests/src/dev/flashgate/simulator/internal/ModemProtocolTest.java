@@ -335,6 +335,45 @@ class ModemProtocolTest {
         }
     }
 
+    /**
+     * The modem's IMEI and RF calibration live in its EFS in efs2, with the factory's golden copy
+     * in fsg; each device's is its own. Erased efs2, it boots without an IMEI and finds no network.
+     */
+    @Test
+    void theImeiAndCalibrationLiveInEfs2AndAreLostWithIt() throws Exception {
+        byte[] efs2;
+        byte[] fsg;
+        try (SerialLink edl = programmerRunning("MDM008", new StringBuilder())) {
+            efs2 = readSectors(edl, 612 * 64, 8);
+            fsg = readSectors(edl, 708 * 64, 8);
+            assertArrayEquals(efs2, fsg, "fsg holds the golden copy of efs2");
+            Efs efs = Efs.decode(efs2);
+            assertEquals(modem.imei(), efs.imei());
+            firehose(edl, "<erase SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"" + 96 * 64
+                    + "\" physical_partition_number=\"0\" start_sector=\"" + 612 * 64 + "\"/>");
+            assertEquals("ACK", reply(edl).value());
+            firehose(edl, "<power value=\"reset\"/>");
+            assertEquals("ACK", reply(edl).value());
+        }
+        await("modem ports", () -> modem.hostPorts().size() == 2);
+        assertTrue(modem.condition().contains("without IMEI or RF calibration"), modem.condition());
+        try (SerialLink at = links.open(modem.hostPorts().get(1))) {
+            AtChannel channel = new AtChannel(at);
+            assertEquals("", channel.command("ATI", Duration.ofSeconds(2)).value("IMEI:"));
+            assertTrue(!channel.command("AT+CGSN", Duration.ofSeconds(2)).ok(), "no IMEI to show");
+            assertEquals("+COPS: 0", channel.command("AT+COPS?", Duration.ofSeconds(2)).lines().get(0), "no network");
+        }
+        try (SerialLink diag = links.open(modem.hostPorts().get(0))) {
+            diag.write(DIAG_NV_READ_IMEI);
+            byte[] nv = frame(diag);
+            assertEquals(5, nv[131] | nv[132] << 8, "NV item 550 is not active");
+        }
+
+        assertArrayEquals(Efs.factory(modem.imei(), "MDM008").calibration(), Efs.decode(efs2).calibration());
+        assertTrue(!java.util.Arrays.equals(Efs.decode(efs2).calibration(), Efs.factory(modem.imei(), "MDM009").calibration()),
+                "each device's calibration is its own");
+    }
+
     /** The raw bytes of a read of {@code count} sectors from {@code start}. */
     private static byte[] readSectors(SerialLink edl, int start, int count) throws Exception {
         firehose(edl, "<read SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"" + count

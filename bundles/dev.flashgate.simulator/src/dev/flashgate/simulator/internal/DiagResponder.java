@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
+import dev.flashgate.device.DiagNv;
 import dev.flashgate.device.Hdlc;
 
 /**
@@ -26,6 +27,7 @@ final class DiagResponder implements Runnable {
     static final byte[] EDL_SWITCH = {0x4B, 0x65, 0x01, 0x00};
 
     private final SerialLink link;
+    /** The IMEI its NV item 550 holds, or {@code null} when the item is not active (no EFS). */
     private final String imei;
     private final Runnable onEdlSwitch;
     private volatile boolean running = true;
@@ -98,24 +100,13 @@ final class DiagResponder implements Runnable {
         b.put((byte) NV_READ).putShort((short) item);
         byte[] data = new byte[128];
         int status = NV_NOT_ACTIVE;
-        if (item == NV_IMEI) {
-            byte[] bcd = imeiBcd(imei);
+        if (item == NV_IMEI && imei != null) {
+            byte[] bcd = DiagNv.toBcd(imei);
             System.arraycopy(bcd, 0, data, 0, bcd.length);
             status = NV_DONE;
         }
         b.put(data).putShort((short) status);
         return b.array();
-    }
-
-    /** NV item 550: length 8, then digit nibbles swapped, the first nibble being the IMEI type {@code 0xA}. */
-    static byte[] imeiBcd(String imei) {
-        byte[] out = new byte[9];
-        out[0] = 8;
-        out[1] = (byte) ((imei.charAt(0) - '0') << 4 | 0xA);
-        for (int i = 1, o = 2; i < 15; i += 2, o++) {
-            out[o] = (byte) ((imei.charAt(i + 1) - '0') << 4 | (imei.charAt(i) - '0'));
-        }
-        return out;
     }
 
     private static byte[] badCommand(byte[] request) {

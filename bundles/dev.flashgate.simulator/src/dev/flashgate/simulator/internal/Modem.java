@@ -32,14 +32,20 @@ final class Modem extends ZteDevice {
      * The MSM HW ID its boot ROM reports: MSM id 0x0004A0E1 (MDM9607, the MDM9x07 family), OEM id
      * 0x0004 (ZTE), model id 0.
      */
-    /** The partition layout of {@link Nand#PARTITIONS} (version 2: with sbl, mibib, efs2, fsg as a real MDM9x07 has). */
-    private static final String NAND_LAYOUT = "2";
+    /**
+     * The factory contents of the NAND: the partition table of {@link Nand#PARTITIONS} (since 2:
+     * with sbl, mibib, efs2, fsg as a real MDM9x07 has), and since 3 the device's EFS (IMEI and
+     * calibration) in efs2 with its golden copy in fsg.
+     */
+    private static final String NAND_LAYOUT = "3";
     static final long MSM_HW_ID = 0x0004A0E1_0004_0000L;
     /** The SHA-256 of the simulated OEM's root certificate, as the boot ROM's fuses hold it. */
     static final byte[] OEM_PK_HASH = HexFormat.of().parseHex(SaharaTarget.sha256(
             "Flashgate simulated OEM root certificate".getBytes(StandardCharsets.US_ASCII)));
 
     private final Set<String> signedProgrammers;
+    /** What efs2 held when the device last booted; {@code null}: no EFS, so no IMEI and no calibration. */
+    private volatile Efs efs;
     private final List<SimPorts.Port> plugged = new ArrayList<>();
     private final List<Runnable> stoppers = new ArrayList<>();
 
@@ -53,9 +59,29 @@ final class Modem extends ZteDevice {
             // factory new, or made by a simulator that shipped a blank MIBIB: what the factory writes
             try (Nand nand = new Nand(folder.resolve(Nand.FILE))) {
                 nand.writeFactoryTables();
+                if (readEfs(nand, "efs2") == null) {
+                    byte[] image = Efs.factory(imei(), serial).encode();
+                    nand.write(partition("efs2").startSector(), image.clone(), image.length);
+                    nand.write(partition("fsg").startSector(), image, image.length);
+                }
             }
             state.set("nandLayout", NAND_LAYOUT);
         }
+    }
+
+    private static Nand.Partition partition(String name) {
+        return Nand.PARTITIONS.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The EFS at the start of partition {@code name}, or {@code null}. */
+    private static Efs readEfs(Nand nand, String name) throws IOException {
+        return Efs.decode(nand.read(partition(name).startSector(), 8 * Nand.SECTOR));
+    }
+
+    @Override
+    protected String reportedImei() {
+        Efs e = efs;
+        return e == null ? null : e.imei();
     }
 
     boolean inEdl() {
@@ -72,9 +98,12 @@ final class Modem extends ZteDevice {
             t.start();
             return;
         }
+        try (Nand nand = new Nand(folder.resolve(Nand.FILE))) {
+            efs = readEfs(nand, "efs2"); // the modem firmware mounts its EFS as it boots
+        }
         SerialLink diag = port("diag", "usb-ZTE_" + MODEL + "_" + serial + "-if00-port0");
         SerialLink at = port("at", "usb-ZTE_" + MODEL + "_" + serial + "-if02-port0");
-        DiagResponder diagResponder = new DiagResponder(diag, imei(), () -> reboot("EDL"));
+        DiagResponder diagResponder = new DiagResponder(diag, reportedImei(), () -> reboot("EDL"));
         AtResponder atResponder = new AtResponder(at, this);
         stoppers.add(diagResponder::stop);
         stoppers.add(atResponder::stop);
@@ -156,7 +185,7 @@ final class Modem extends ZteDevice {
                 return new PowerUp(String.join(", ", torn) + " partition torn", null);
             }
         }
-        Nand.Partition modem = Nand.PARTITIONS.stream().filter(p -> p.name().equals("modem")).findFirst().orElseThrow();
+        Nand.Partition modem = partition("modem");
         byte[] head;
         try (Nand nand = new Nand(folder.resolve(Nand.FILE))) {
             head = nand.read(modem.startSector(), 256);
@@ -218,7 +247,17 @@ final class Modem extends ZteDevice {
     public synchronized String condition() {
         try {
             String reason = powerUp().edlReason();
-            return reason != null ? "needs EDL recovery: " + reason : "boots " + revision();
+            if (reason != null) {
+                return "needs EDL recovery: " + reason;
+            }
+            Efs held;
+            try (Nand nand = new Nand(folder.resolve(Nand.FILE))) {
+                held = readEfs(nand, "efs2");
+            }
+            Efs factory = Efs.factory(imei(), serial);
+            return "boots " + revision() + (held == null ? " without IMEI or RF calibration (efs2 holds no EFS): no service"
+                    : !held.imei().equals(imei()) ? " with IMEI " + held.imei() + ", not its own"
+                    : !Arrays.equals(held.calibration(), factory.calibration()) ? " with another device's RF calibration" : "");
         } catch (IOException e) {
             return "unknown: " + e.getMessage();
         }

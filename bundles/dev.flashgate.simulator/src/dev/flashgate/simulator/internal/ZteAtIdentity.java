@@ -12,17 +12,21 @@ final class ZteAtIdentity {
     private ZteAtIdentity() {
     }
 
-    /** The reply to an identity command, or {@code null} when {@code command} is none. */
+    /**
+     * The reply to an identity command, or {@code null} when {@code command} is none. A device
+     * whose IMEI is lost ({@code imei} null) shows an empty one, refuses {@code AT+CGSN} and finds
+     * no network.
+     */
     static Reply reply(String command, String model, String revision, String imei, String firmwareModel) {
         return switch (command) {
             case "AT" -> Reply.ok();
             case "ATI" -> Reply.ok("Manufacturer: ZTE CORPORATION", "Model: " + model, "Revision: " + revision,
-                    "IMEI: " + imei, "+GCAP: +CGSM,+DS,+ES");
-            case "AT+CGSN", "AT+GSN" -> Reply.ok(imei);
+                    "IMEI: " + (imei == null ? "" : imei), "+GCAP: +CGSM,+DS,+ES");
+            case "AT+CGSN", "AT+GSN" -> imei == null ? Reply.error() : Reply.ok(imei);
             case "AT+CGMR", "AT+GMR" -> Reply.ok(revision);
             case "AT+CGMI", "AT+GMI" -> Reply.ok("ZTE CORPORATION");
             case "AT+CGMM", "AT+GMM" -> Reply.ok(model);
-            case "AT+COPS?" -> Reply.ok(model.equals(firmwareModel) ? "+COPS: 0,0,\"Flashgate Sim\",7" : "+COPS: 0");
+            case "AT+COPS?" -> Reply.ok(imei != null && model.equals(firmwareModel) ? "+COPS: 0,0,\"Flashgate Sim\",7" : "+COPS: 0");
             default -> null;
         };
     }

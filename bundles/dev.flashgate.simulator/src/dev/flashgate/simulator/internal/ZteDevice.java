@@ -62,7 +62,7 @@ abstract class ZteDevice implements SimulatedDevice, AtResponder.Commands {
         if (faults.refuseThisCommand()) {
             return Reply.error();
         }
-        Reply identity = ZteAtIdentity.reply(command, model, revision(), imei(), state.get("firmwareModel", model));
+        Reply identity = ZteAtIdentity.reply(command, model, revision(), reportedImei(), state.get("firmwareModel", model));
         return identity != null ? identity : command(command);
     }
 
@@ -76,6 +76,14 @@ abstract class ZteDevice implements SimulatedDevice, AtResponder.Commands {
         Thread t = new Thread(this::close, "sim-" + model + "-" + serial + "-unplug");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * The IMEI the device reports over AT and DIAG: its own ({@link #imei()}, the one on its label)
+     * unless what holds it on the device was lost; then {@code null}.
+     */
+    protected String reportedImei() {
+        return imei();
     }
 
     @Override

@@ -32,6 +32,7 @@ import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.pkg.Manifest;
 import dev.flashgate.core.pkg.VerifiedPackage;
 import dev.flashgate.core.session.DeviceCondition;
+import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.core.session.Transition;
@@ -241,6 +242,10 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
             // started from emergency download, where a device has no IMEI: the journal learns it now
             record = record.withDevice(record.deviceId(), after.imei(), after.model(), record.revisionBefore());
         }
+        if (before.imei() != null && after.imei() == null) {
+            throw new FlashgateException(ErrorCode.IDENTITY_LOST, "after its reboot the device reports no IMEI (it had "
+                    + before.imei() + ")" + restoreHint(before.imei()));
+        }
         if (before.imei() != null && !before.imei().equals(after.imei())) {
             throw new FlashgateException(ErrorCode.ACTIVATION_FAILED, "a device with IMEI " + after.imei() + " answered instead of "
                     + before.imei());
@@ -250,6 +255,15 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
                     + ", the package is " + m.version());
         }
         log("re-identified IMEI " + after.imei() + " running " + after.revision());
+    }
+
+    /** What a technician does about a device that lost its identity: the backups this session kept, if any. */
+    private String restoreHint(String imei) throws FlashgateException {
+        List<String> kept = engine.journal().backups(imei).stream().filter(b -> b.sessionId().equals(record.id()))
+                .map(b -> b.name() + " " + b.sha256()).toList();
+        return kept.isEmpty() ? "; no backup of it was kept by this session"
+                : "; this session kept " + String.join(", ", kept) + ": 'flashgate restore --device " + imei + " --session "
+                        + record.id() + "' writes them back";
     }
 
     private void failed(FlashgateException e) {
@@ -465,6 +479,15 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
             lastProgressEvent = now;
             engine.postProgress(this, doneBytes, totalBytes);
         }
+    }
+
+    @Override
+    public String backup(String name, BackupSource source) throws FlashgateException {
+        BackupStore.Stored kept = engine.backups().store(record.imei(), source);
+        engine.journal().backup(new SessionJournal.Backup(record.id(), record.imei(), name, kept.sha256(), kept.bytes(),
+                engine.clock().instant()));
+        log("kept " + name + " (" + kept.bytes() + " bytes, SHA-256 " + kept.sha256() + ") in " + kept.file());
+        return kept.sha256();
     }
 
     @Override

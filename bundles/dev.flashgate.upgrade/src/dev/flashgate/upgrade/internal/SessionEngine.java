@@ -67,6 +67,7 @@ public final class SessionEngine implements UpdateSessions {
     private final SessionJournal journal;
     private final PluginLeases leases;
     private final Path home;
+    private final BackupStore backups;
     /** Milliseconds: what every journal database keeps, so a record read back equals the one written. */
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
     private final String station;
@@ -93,6 +94,7 @@ public final class SessionEngine implements UpdateSessions {
         this.journal = journal;
         this.leases = leases;
         this.home = FlashgateHome.resolve(context.getProperty(FlashgateHome.PROPERTY));
+        this.backups = new BackupStore(home);
         this.station = Station.current().toString();
         ticks.scheduleWithFixedDelay(this::watchdog, 100, 100, TimeUnit.MILLISECONDS);
     }
@@ -267,6 +269,10 @@ public final class SessionEngine implements UpdateSessions {
 
     SessionJournal journal() {
         return journal;
+    }
+
+    BackupStore backups() {
+        return backups;
     }
 
     Clock clock() {

@@ -256,6 +256,91 @@ class FirehoseSessionTest {
     }
 
     /**
+     * What makes the modem itself (efs2: IMEI and RF calibration; fsg: its golden copy) is read
+     * back and kept in the station's backup store before the first write, journaled with the
+     * session, and read back unchanged after programming.
+     */
+    @Test
+    void theIdentityPartitionsAreKeptBeforeTheFirstWriteAndReadBackUnchanged() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        var session = bench.sessions().start(bench.request(pkg("FG_MF833S_F20", null), bench.discovered(modem), OPTIONS, false));
+        SessionStatus s = session.await(Duration.ofSeconds(60));
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
+        var backups = bench.journal().backups(modem.imei());
+        assertEquals(List.of("efs2", "fsg"), backups.stream().map(b -> b.name()).sorted().toList(), backups::toString);
+        Map<String, byte[]> heads = new HashMap<>();
+        for (var b : backups) {
+            assertEquals(s.record().id(), b.sessionId());
+            Path kept = bench.home().resolve("backups").resolve(modem.imei()).resolve(b.sha256() + ".bin");
+            byte[] bytes = Files.readAllBytes(kept);
+            assertEquals(b.name().equals("efs2") ? 96 * 64 * 2048 : 24 * 64 * 2048, bytes.length);
+            assertEquals(b.sha256(), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+            heads.put(b.name(), java.util.Arrays.copyOf(bytes, 16 * 1024));
+        }
+        assertTrue(java.util.Arrays.equals(heads.get("efs2"), heads.get("fsg")), "fsg holds the golden copy of efs2's EFS");
+        assertEquals("FGSIMEFS", new String(heads.get("efs2"), 0, 8, StandardCharsets.US_ASCII));
+        int backupLine = indexOf(session.log(), "kept efs2");
+        int firstWrite = indexOf(session.log(), "programming ");
+        assertTrue(backupLine >= 0 && backupLine < firstWrite, session.log()::toString);
+        assertTrue(indexOf(session.log(), "efs2, fsg unchanged") > firstWrite, session.log()::toString);
+        assertEquals("boots FG_MF833S_F20", modem.condition());
+    }
+
+    private static int indexOf(List<String> log, String text) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A layout that writes or erases efs2 or fsg is refused before anything is written, unless
+     * its package declares that it replaces that partition; then the old content is kept first,
+     * and a modem that comes back without its IMEI fails the session with IDENTITY_LOST.
+     */
+    @Test
+    void aLayoutOverThePreservedPartitionsIsRefusedUnlessThePackageReplacesThem() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        String overEfs2 = """
+                <?xml version="1.0" ?>
+                <data>
+                  <program SECTOR_SIZE_IN_BYTES="2048" filename="images/modem.ubi" label="efs2" num_partition_sectors="%d" \
+                physical_partition_number="0" start_sector="39168"/>
+                </data>
+                """;
+        SessionStatus labelled = flash(pkg("FG_MF833S_F21", null, null, overEfs2), bench.discovered(modem));
+        assertEquals(ErrorCode.PRESERVED_PARTITION, labelled.record().code(), () -> labelled.record().toString());
+        assertEquals(DeviceCondition.Kind.UNTOUCHED, labelled.record().condition().kind());
+
+        SessionStatus erased = flash(pkg("FG_MF833S_F22", null, null, """
+                <?xml version="1.0" ?>
+                <data>
+                  <erase SECTOR_SIZE_IN_BYTES="2048" num_partition_sectors="64" physical_partition_number="0" start_sector="45312"/>
+                  <program SECTOR_SIZE_IN_BYTES="2048" filename="images/modem.ubi" label="modem" num_partition_sectors="%d" \
+                physical_partition_number="0" start_sector="8448"/>
+                </data>
+                """), bench.present(modem));
+        assertEquals(ErrorCode.PRESERVED_PARTITION, erased.record().code(), () -> erased.record().toString());
+        assertTrue(erased.record().detail().contains("erases sectors 45312+64 of fsg"), erased.record().detail());
+        assertEquals(SessionState.PREPARING, erased.record().lastActive());
+        modem.reenumerate();
+        assertEquals("boots FG_MF833S_B06", modem.condition());
+
+        var session = bench.sessions().start(bench.request(pkg("FG_MF833S_F23", null, null, overEfs2,
+                Map.of("target.replacesPartitions", List.of("efs2"))), bench.present(modem), OPTIONS, false));
+        SessionStatus lost = session.await(Duration.ofSeconds(60));
+        assertEquals(ErrorCode.IDENTITY_LOST, lost.record().code(), () -> lost.record().toString() + "\n" + session.log());
+        assertTrue(lost.record().detail().contains("reports no IMEI (it had " + modem.imei() + ")"), lost.record().detail());
+        assertTrue(lost.record().detail().contains("flashgate restore --device " + modem.imei() + " --session " + lost.record().id()),
+                lost.record().detail());
+        assertTrue(modem.condition().contains("without IMEI or RF calibration"), modem.condition());
+        assertEquals(List.of("efs2", "fsg"), bench.journal().backups(modem.imei()).stream()
+                .filter(b -> b.sessionId().equals(lost.record().id())).map(b -> b.name()).sorted().toList());
+    }
+
+    /**
      * A layout may count in other sectors than the NAND's pages (a NAND programmer NAKs any other
      * SECTOR_SIZE_IN_BYTES): the session converts its ranges to the device's pages, and refuses one
      * that is not whole pages before anything is written.

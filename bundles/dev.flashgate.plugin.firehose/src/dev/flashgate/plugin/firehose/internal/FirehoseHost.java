@@ -3,6 +3,7 @@ package dev.flashgate.plugin.firehose.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -143,27 +144,46 @@ final class FirehoseHost {
         if (range.bytes() > limit) {
             throw new IllegalArgumentException("reads are for headers: " + range.bytes() + " > " + limit);
         }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) range.bytes());
+        try {
+            readTo(range, out, n -> { });
+        } catch (IOException e) {
+            throw new IllegalStateException("a byte array does not fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Streams a range of the flash to {@code out} as the device sends it (raw mode), however large. */
+    void readTo(Range asked, OutputStream out, LongConsumer progress) throws FlashgateException, IOException {
+        Range range = onDevice(asked, false);
         Response r = command("<read SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\"" + range.sectors()
                 + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\"/>");
         if (!r.ack() || !"true".equalsIgnoreCase(r.attribute("rawmode"))) {
             throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer refused to read sectors " + range.start() + "+"
                     + range.sectors());
         }
-        byte[] data = new byte[(int) range.bytes()];
-        int have = Math.min(pending.size(), data.length);
+        long left = range.bytes();
         byte[] queued = pending.toByteArray();
-        System.arraycopy(queued, 0, data, 0, have);
+        int have = (int) Math.min(queued.length, left);
+        out.write(queued, 0, have);
         pending.reset();
         pending.write(queued, have, queued.length - have);
-        if (have < data.length && !link.readFully(data, have, data.length - have, timeout)) {
-            throw new FlashgateException(ErrorCode.DEVICE_STALLED, "the programmer sent less than the " + data.length
-                    + " bytes asked for");
+        left -= have;
+        byte[] buffer = new byte[(int) Math.min(1 << 16, Math.max(1, left))];
+        while (left > 0) {
+            int n = (int) Math.min(buffer.length, left);
+            if (!link.readFully(buffer, 0, n, timeout)) {
+                throw new FlashgateException(ErrorCode.DEVICE_STALLED, "the programmer sent less than the " + range.bytes()
+                        + " bytes asked for");
+            }
+            out.write(buffer, 0, n);
+            left -= n;
+            progress.accept(range.bytes() - left);
         }
         if (!response().ack()) {
             throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer ended the read of sectors " + range.start()
                     + " with a NAK");
         }
-        return data;
     }
 
     private static long parsePayload(String text) {

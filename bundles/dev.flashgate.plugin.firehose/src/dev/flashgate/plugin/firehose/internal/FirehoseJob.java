@@ -27,6 +27,7 @@ import dev.flashgate.core.session.DeviceCondition;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.device.AtChannel;
 import dev.flashgate.device.AtResponse;
+import dev.flashgate.device.DiagNv;
 import dev.flashgate.device.Hdlc;
 import dev.flashgate.upgrade.DeviceFacts;
 import dev.flashgate.upgrade.UpgradeContext;
@@ -52,6 +53,11 @@ final class FirehoseJob implements UpgradeJob {
     static final String FACT_CHIP_SERIAL = "qualcomm.chipSerial";
     static final String FACT_MSM_HW_ID = "qualcomm.msmHwId";
     static final String FACT_OEM_PK_HASH = "qualcomm.oemPkHash";
+    /**
+     * What makes an MDM9x07 modem itself and no layout may touch unless its package says it replaces
+     * it: the EFS in {@code efs2} (IMEI, RF calibration, provisioning) and its golden copy in {@code fsg}.
+     */
+    static final Set<String> PRESERVED = Set.of("efs2", "fsg");
 
     private final UpgradeContext context;
     private final byte[] programmer;
@@ -73,6 +79,14 @@ final class FirehoseJob implements UpgradeJob {
     private FirehoseHost firehose;
     /** Whether the layout was checked against the device's partition table (once per session). */
     private boolean layoutChecked;
+    /** Partitions kept as they are: {@link #PRESERVED} and the package's {@code target.preservedPartitions}. */
+    private final Set<String> preserved;
+    /** Preserved partitions the package declares it replaces ({@code target.replacesPartitions}). */
+    private final Set<String> replaced;
+    /** The preserved partitions this device has, in its pages, from its partition table. */
+    private final Map<String, Range> preservedRanges = new LinkedHashMap<>();
+    /** The SHA-256 each preserved partition held before the session's first write, once kept in the backup store. */
+    private final Map<String, String> backedUp = new LinkedHashMap<>();
 
     FirehoseJob(UpgradeContext context) throws FlashgateException {
         this.context = context;
@@ -105,6 +119,40 @@ final class FirehoseJob implements UpgradeJob {
         }
         this.usbPath = context.device().ports().stream().map(PortInfo::usbPath).filter(Objects::nonNull).findFirst()
                 .orElse(null);
+        this.replaced = partitionNames(m, "replacesPartitions");
+        Set<String> kept = new java.util.TreeSet<>(PRESERVED);
+        kept.addAll(partitionNames(m, "preservedPartitions"));
+        this.preserved = Set.copyOf(kept);
+        for (RawProgram.Program p : layout.programs()) {
+            refuseIfPreserved(p.label().toLowerCase(Locale.ROOT), "programs");
+        }
+    }
+
+    /** A list of partition names in the package's target (lowercase), or none. */
+    private static Set<String> partitionNames(Manifest m, String field) throws FlashgateException {
+        Object listed = m.target().extra().get(field);
+        if (listed == null) {
+            return Set.of();
+        }
+        Set<String> names = new java.util.TreeSet<>();
+        if (listed instanceof List<?> values) {
+            for (Object v : values) {
+                if (!(v instanceof String name) || name.isBlank()) {
+                    throw new FlashgateException(ErrorCode.MANIFEST_INVALID, "target." + field + " must be a list of partition names");
+                }
+                names.add(name.trim().toLowerCase(Locale.ROOT));
+            }
+            return Set.copyOf(names);
+        }
+        throw new FlashgateException(ErrorCode.MANIFEST_INVALID, "target." + field + " must be a list of partition names");
+    }
+
+    private void refuseIfPreserved(String partition, String what) throws FlashgateException {
+        if (preserved.contains(partition) && !replaced.contains(partition)) {
+            throw new FlashgateException(ErrorCode.PRESERVED_PARTITION, "the layout " + what + " " + partition + ", which holds "
+                    + "what makes this modem itself (IMEI, RF calibration); the package does not declare that it replaces it "
+                    + "(target.replacesPartitions)");
+        }
     }
 
     private static Artifact only(Manifest m, String type) throws FlashgateException {
@@ -141,8 +189,32 @@ final class FirehoseJob implements UpgradeJob {
                 throw new FlashgateException(ErrorCode.DEVICE_NAK, "ATI answered " + ati.result());
             }
             revisionBefore = revisionBefore != null ? revisionBefore : ati.value("Revision:");
-            return new DeviceFacts(ati.value("IMEI:"), ati.value("Model:"), ati.value("Revision:"), null, null, -1, -1, -1);
+            String imei = ati.value("IMEI:");
+            return new DeviceFacts(nvImei(imei == null || imei.isBlank() ? null : imei), ati.value("Model:"), ati.value("Revision:"),
+                    null, null, -1, -1, -1);
         }
+    }
+
+    /**
+     * The IMEI as NV item 550 holds it, read over DIAG: what the modem's EFS says, whatever its AT
+     * port shows. {@code null} when the item is not active (the EFS lost it); where DIAG does not
+     * answer, the AT port's.
+     */
+    private String nvImei(String fromAt) throws FlashgateException {
+        DiagNv.ImeiItem item;
+        try (SerialLink diag = context.open("diag")) {
+            item = DiagNv.readImei(diag, COMMAND);
+        }
+        if (item == null) {
+            context.log("DIAG did not answer the read of NV item 550; the IMEI is the AT port's");
+            return fromAt;
+        }
+        if (item.imei() == null) {
+            context.log("NV item 550 (the IMEI) is not active (status " + item.status() + "): the modem has no IMEI");
+        } else if (!item.imei().equals(fromAt)) {
+            context.log("NV item 550 holds IMEI " + item.imei() + ", the AT port shows " + fromAt);
+        }
+        return item.imei();
     }
 
     /**
@@ -220,10 +292,31 @@ final class FirehoseJob implements UpgradeJob {
             for (Range erase : layout.erases()) {
                 firehose.onDevice(erase, false);
             }
+            for (String name : preserved) {
+                table.named(name).ifPresent(p -> preservedRanges.put(name, new Range(p.startSector(), p.sectors(), geometry.pageSize())));
+            }
+            for (Map.Entry<String, Range> kept : preservedRanges.entrySet()) {
+                for (Range erase : layout.erases()) {
+                    if (overlap(erase, kept.getValue())) {
+                        refuseIfPreserved(kept.getKey(), "erases sectors " + erase.start() + "+" + erase.sectors() + " of");
+                    }
+                }
+                for (RawProgram.Program p : layout.programs()) {
+                    if (overlap(p.range(), kept.getValue())) {
+                        refuseIfPreserved(kept.getKey(), "writes '" + p.filename() + "' into");
+                    }
+                }
+            }
             layoutChecked = true;
             context.log("the layout fits the device's partition table (" + table.partitions().size() + " partitions, pages of "
                     + geometry.pageSize() + " bytes)");
         }
+    }
+
+    private static boolean overlap(Range a, Range b) {
+        long aStart = a.start() * a.sectorSize();
+        long bStart = b.start() * b.sectorSize();
+        return aStart < bStart + b.bytes() && bStart < aStart + a.bytes();
     }
 
     /**
@@ -341,6 +434,7 @@ final class FirehoseJob implements UpgradeJob {
     @Override
     public void transfer() throws FlashgateException {
         readback(); // the package still holds what was verified, or nothing is written
+        backUpPreserved();
         written.clear(); // a retry programs everything again
         programming = !layout.erases().isEmpty(); // from the first erase or accepted program on, the flash changes
         for (Range erase : layout.erases()) {
@@ -371,6 +465,20 @@ final class FirehoseJob implements UpgradeJob {
         }
     }
 
+    /**
+     * Before the session's first write: every preserved partition is read back and kept in the
+     * station's backup store (also one the package replaces), so what makes the modem itself can
+     * always be written back.
+     */
+    private void backUpPreserved() throws FlashgateException {
+        for (Map.Entry<String, Range> kept : preservedRanges.entrySet()) {
+            if (!backedUp.containsKey(kept.getKey())) {
+                Range range = kept.getValue();
+                backedUp.put(kept.getKey(), context.backup(kept.getKey(), out -> firehose.readTo(range, out, n -> { })));
+            }
+        }
+    }
+
     @Override
     public void verifyOnDevice() throws FlashgateException {
         Map<RawProgram.Program, String> expected = readback();
@@ -381,8 +489,19 @@ final class FirehoseJob implements UpgradeJob {
                         + " read back as SHA-256 " + digest + ", " + expected.get(p) + " was written");
             }
         }
+        for (Map.Entry<String, String> kept : backedUp.entrySet()) {
+            if (replaced.contains(kept.getKey())) {
+                continue;
+            }
+            String digest = firehose.digest(preservedRanges.get(kept.getKey()));
+            if (!digest.equals(kept.getValue())) {
+                throw new FlashgateException(ErrorCode.READBACK_MISMATCH, kept.getKey() + " no longer holds what it held before the "
+                        + "session (SHA-256 " + digest + ", was " + kept.getValue() + "): write back the backup this session kept");
+            }
+        }
         programming = false;
-        context.log("every programmed range reads back as written (" + written.size() + " SHA-256 digests)");
+        context.log("every programmed range reads back as written (" + written.size() + " SHA-256 digests)"
+                + (backedUp.isEmpty() ? "" : "; " + String.join(", ", backedUp.keySet()) + " unchanged"));
     }
 
     @Override

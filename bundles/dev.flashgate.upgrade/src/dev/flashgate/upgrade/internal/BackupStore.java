@@ -1,0 +1,98 @@
+package dev.flashgate.upgrade.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import dev.flashgate.core.ErrorCode;
+import dev.flashgate.core.FlashgateException;
+import dev.flashgate.upgrade.UpgradeContext;
+
+/**
+ * The station's copies of device content that sessions read before writing (a modem's
+ * calibration and identity partitions): {@code backups/<IMEI>/<SHA-256>.bin} under the station's
+ * home. Content-addressed, so a copy is never overwritten and two sessions that read the same
+ * bytes keep one file; written to a temporary file first, so a full disk leaves nothing half there.
+ */
+final class BackupStore {
+
+    /** What a device whose IMEI is not known is kept under. */
+    static final String UNKNOWN = "unknown";
+
+    private final Path root;
+
+    BackupStore(Path home) {
+        this.root = home.resolve("backups");
+    }
+
+    record Stored(String sha256, long bytes, Path file) {
+    }
+
+    Stored store(String imei, UpgradeContext.BackupSource source) throws FlashgateException {
+        Path folder = root.resolve(imei == null ? UNKNOWN : imei);
+        Path temp = null;
+        try {
+            Files.createDirectories(folder);
+            temp = Files.createTempFile(folder, ".backup-", ".part");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long[] count = {0};
+            try (OutputStream file = Files.newOutputStream(temp);
+                    OutputStream out = new DigestOutputStream(new CountingStream(file, count), sha)) {
+                source.writeTo(out);
+            }
+            String sha256 = HexFormat.of().formatHex(sha.digest());
+            Path kept = folder.resolve(sha256 + ".bin");
+            if (Files.exists(kept)) {
+                Files.delete(temp); // the same bytes are kept already, and a kept file is never replaced
+            } else {
+                Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE);
+            }
+            temp = null;
+            return new Stored(sha256, count[0], kept);
+        } catch (IOException e) {
+            throw new FlashgateException(ErrorCode.HOST_DISK_FULL, "cannot keep a backup in " + folder + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // the store's own folder: a stray .part file is ignored by everything that reads it
+                }
+            }
+        }
+    }
+
+    /** Where the copy with this SHA-256 of the device with this IMEI is. */
+    Path file(String imei, String sha256) {
+        return root.resolve(imei == null ? UNKNOWN : imei).resolve(sha256 + ".bin");
+    }
+
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        private final long[] count;
+
+        CountingStream(OutputStream out, long[] count) {
+            super(out);
+            this.count = count;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count[0] += len;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count[0]++;
+        }
+    }
+}
