@@ -82,6 +82,7 @@ class ErrorsEndCommandsTest {
         c.put("trust remove", List.of("0123456789abcdef"));
         c.put("devices", List.of());
         c.put("flash", List.of(p));
+        c.put("restore", List.of("--device", "866123450000000"));
         c.put("history", List.of());
         c.put("plugins list", List.of());
         c.put("plugins install", List.of(jar.toString()));

@@ -111,6 +111,39 @@ class FlashCommandTest {
         modem.close();
     }
 
+    /**
+     * A modem's flash keeps its efs2 and fsg (IMEI, RF calibration) and the programmer first;
+     * {@code restore --list} shows them and {@code restore --device IMEI} writes them back.
+     */
+    @Test
+    void restoreListsAndWritesBackWhatAFlashKept() throws Exception {
+        SimulatedDevice modem = cli.simulators().start("MF833S", "K" + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!cli.run("devices").out().contains(modem.imei()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        CliHarness.Result none = cli.run("restore", "--device", modem.imei());
+        assertEquals(2, none.status(), none.all());
+        assertTrue(none.err().contains("lists no copies kept of IMEI " + modem.imei()), none.err());
+
+        CliHarness.Result flashed = cli.run("flash", packages.resolve("MF833S-FG_MF833S_B07.fgp"), "--device", modem.imei(),
+                "--trust", ca, "--json");
+        assertEquals(0, flashed.status(), flashed.all());
+        String session = new ObjectMapper().readTree(flashed.out()).get("id").asText();
+        JsonNode kept = new ObjectMapper().readTree(cli.run("restore", "--device", modem.imei(), "--list", "--json").out());
+        assertEquals(List.of("efs2", "fsg", "programmer"), java.util.stream.StreamSupport.stream(kept.spliterator(), false)
+                .map(k -> k.get("name").asText()).sorted().toList());
+        kept.forEach(k -> assertEquals(session, k.get("session").asText()));
+
+        CliHarness.Result restored = cli.run("restore", "--device", modem.imei());
+        assertEquals(0, restored.status(), restored.all());
+        assertTrue(restored.out().contains("SUCCEEDED: MF833S " + modem.imei() + " holds again what session " + session
+                + " kept of it; runs FG_MF833S_B07"), restored.out());
+        assertTrue(restored.err().contains("re-identified IMEI " + modem.imei()), restored.err());
+        assertEquals("boots FG_MF833S_B07", modem.condition());
+        modem.close();
+    }
+
     @Test
     void severalDevicesAreUpdatedAtOnceEachInItsOwnSession() throws Exception {
         SimulatedDevice first = hotspot();

@@ -14,12 +14,10 @@ import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.Device;
 import dev.flashgate.core.device.DeviceDiscovery;
-import dev.flashgate.core.device.DeviceMode;
 import dev.flashgate.core.pkg.ProgressListener;
 import dev.flashgate.core.pkg.TrustAnchors;
 import dev.flashgate.core.pkg.VerificationReport;
 import dev.flashgate.core.repository.RepositoryTarget;
-import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.upgrade.SessionOptions;
@@ -109,8 +107,8 @@ final class FlashCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
         try {
             if (sessions.size() == 1) {
-                follow(sessions.get(0));
-                return report(sessions.get(0), sessions.get(0).status().record());
+                SessionFollow.follow(services.terminal(), sessions.get(0));
+                return SessionFollow.report(services.terminal(), sessions.get(0), json);
             }
             followAll(sessions);
             return reportAll(sessions);
@@ -160,33 +158,9 @@ final class FlashCommand implements Callable<Integer> {
         discovery.rescan();
         List<Device> found = new ArrayList<>();
         for (String one : new LinkedHashSet<>(imeis)) {
-            found.add(withImei(discovery, one));
+            found.add(SessionFollow.withImei(services, discovery, one));
         }
         return found;
-    }
-
-    /**
-     * The attached device with this IMEI: as discovery knows it, or one in emergency download (where
-     * a device cannot say its IMEI) behind a port the journal knows a session bound to that IMEI.
-     */
-    private Device withImei(DeviceDiscovery discovery, String imei) throws FlashgateException {
-        Optional<Device> known = discovery.byImei(imei).filter(d -> d.presence() == Device.Presence.PRESENT);
-        if (known.isPresent()) {
-            return known.get();
-        }
-        SessionJournal journal = services.journal().get();
-        for (Device d : discovery.devices()) {
-            if (d.presence() != Device.Presence.PRESENT || d.mode() != DeviceMode.EDL) {
-                continue;
-            }
-            Optional<SessionJournal.DeviceAlias> alias = journal.alias(d.id());
-            if (alias.isPresent() && alias.get().imei().equals(imei)) {
-                services.terminal().err().println(d.id() + " in emergency download is IMEI " + imei + ", as a session bound it on "
-                        + alias.get().bound());
-                return d;
-            }
-        }
-        throw new FlashgateException(ErrorCode.DEVICE_GONE, "no device with IMEI " + imei + " is attached");
     }
 
     /** The device named by its IMEI or by --port, or the only one attached. */
@@ -194,7 +168,7 @@ final class FlashCommand implements Callable<Integer> {
         ports.forEach(discovery::addPort);
         discovery.rescan();
         if (imei != null) {
-            return withImei(discovery, imei);
+            return SessionFollow.withImei(services, discovery, imei);
         }
         if (!ports.isEmpty()) {
             Set<String> ids = new LinkedHashSet<>();
@@ -218,40 +192,6 @@ final class FlashCommand implements Callable<Integer> {
                     : present.size() + " devices are attached; name one with --device IMEI or --port PATH");
         }
         return present.get(0);
-    }
-
-    private SessionStatus follow(UpdateSession session) throws InterruptedException {
-        Terminal t = services.terminal();
-        int logged = 0;
-        boolean drawn = false;
-        while (true) {
-            SessionStatus s = session.await(Duration.ofMillis(200));
-            List<String> log = session.log();
-            if (log.size() < logged) {
-                logged = 0; // the log rolled over
-            }
-            for (String line : log.subList(logged, log.size())) {
-                if (drawn) {
-                    EscapingWriter.control(t.err(), "\r" + " ".repeat(79) + "\r");
-                    drawn = false;
-                }
-                t.err().println(line);
-            }
-            logged = log.size();
-            if (s.record().state().isFinal()) {
-                if (drawn) {
-                    EscapingWriter.control(t.err(), "\r" + " ".repeat(79) + "\r");
-                }
-                t.err().flush();
-                return s;
-            }
-            if (t.interactive()) {
-                EscapingWriter.control(t.err(), "\r");
-                t.err().print(SessionText.progressLine(s));
-                drawn = true;
-            }
-            t.err().flush();
-        }
     }
 
     /** Several sessions at once: their log lines, each under its device, until all have ended. */
@@ -298,22 +238,5 @@ final class FlashCommand implements Callable<Integer> {
         }
         t.flush();
         return status;
-    }
-
-    private int report(UpdateSession session, SessionRecord r) {
-        Terminal t = services.terminal();
-        if (json) {
-            t.out().println(ReportJson.text(SessionText.json(r, session.log())));
-        } else if (r.state() == SessionState.SUCCEEDED) {
-            t.out().println(SessionText.succeeded(r) + "; session " + r.id() + ")");
-        } else {
-            ErrorText.print(t.err(), r.code(), r.detail());
-            if (r.condition() != null) {
-                t.err().println("  Device:     " + r.condition());
-            }
-            t.err().println("  Session:    " + r.id() + " (flashgate history --session " + r.id() + ")");
-        }
-        t.flush();
-        return r.state() == SessionState.SUCCEEDED ? 0 : r.code() == null ? ErrorCode.INTERNAL.exitStatus() : r.code().exitStatus();
     }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flashgate", mixinStandardHelpOptions = true,
         description = "Verifies firmware update packages and updates cellular terminals safely.",
         subcommands = {VerifyCommand.class, InspectCommand.class, PackCommand.class, SignCommand.class,
-            KeygenCommand.class, TrustCommand.class, DevicesCommand.class, FlashCommand.class, HistoryCommand.class,
+            KeygenCommand.class, TrustCommand.class, DevicesCommand.class, FlashCommand.class, RestoreCommand.class, HistoryCommand.class,
             PluginsCommand.class, RepoCommand.class, RemoteCommand.class, StationCommand.class, SimulateCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

@@ -21,6 +21,7 @@ public interface UpgradeContext {
     /** The device as discovery knows it now; its ports change when it re-enumerates. */
     Device device();
 
+    /** The verified package; {@code null} in a session that restores what an earlier one kept. */
     VerifiedPackage pkg();
 
     /**

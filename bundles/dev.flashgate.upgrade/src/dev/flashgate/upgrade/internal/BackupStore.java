@@ -1,6 +1,7 @@
 package dev.flashgate.upgrade.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.HexFormat;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.upgrade.BackupItem;
 import dev.flashgate.upgrade.UpgradeContext;
 
 /**
@@ -35,7 +37,7 @@ final class BackupStore {
     }
 
     Stored store(String imei, UpgradeContext.BackupSource source) throws FlashgateException {
-        Path folder = root.resolve(imei == null ? UNKNOWN : imei);
+        Path folder = folder(imei);
         Path temp = null;
         try {
             Files.createDirectories(folder);
@@ -70,9 +72,38 @@ final class BackupStore {
         }
     }
 
+    /** Where the copies of the device with this IMEI are. */
+    Path folder(String imei) {
+        return root.resolve(imei == null ? UNKNOWN : imei);
+    }
+
     /** Where the copy with this SHA-256 of the device with this IMEI is. */
     Path file(String imei, String sha256) {
-        return root.resolve(imei == null ? UNKNOWN : imei).resolve(sha256 + ".bin");
+        return folder(imei).resolve(sha256 + ".bin");
+    }
+
+    /** Refuses a copy whose file is gone or does not hold the bytes it was kept with. */
+    void check(BackupItem item) throws FlashgateException {
+        try (InputStream in = Files.newInputStream(item.file())) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long bytes = 0;
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0;) {
+                sha.update(buffer, 0, n);
+                bytes += n;
+            }
+            String actual = HexFormat.of().formatHex(sha.digest());
+            if (bytes != item.bytes() || !actual.equals(item.sha256())) {
+                throw new FlashgateException(ErrorCode.HOST_IO, item.file() + " does not hold the copy of " + item.name()
+                        + " that was kept (" + bytes + " bytes, SHA-256 " + actual + "; kept: " + item.bytes() + " bytes, "
+                        + item.sha256() + ")");
+            }
+        } catch (IOException e) {
+            throw new FlashgateException(ErrorCode.HOST_IO, "cannot read the copy of " + item.name() + ": " + item.file() + ": "
+                    + e.getClass().getSimpleName(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private static final class CountingStream extends java.io.FilterOutputStream {

@@ -36,7 +36,9 @@ import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.core.session.Transition;
+import dev.flashgate.upgrade.BackupItem;
 import dev.flashgate.upgrade.DeviceFacts;
+import dev.flashgate.upgrade.RestoreRequest;
 import dev.flashgate.upgrade.SessionOptions;
 import dev.flashgate.upgrade.SessionRequest;
 import dev.flashgate.upgrade.SessionStatus;
@@ -57,7 +59,11 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
     private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final SessionEngine engine;
+    /** What an update session runs; {@code null} in a restore. */
     private final SessionRequest request;
+    /** What a restore session writes back; {@code null} in an update. */
+    private final Restore restore;
+    private final String deviceId;
     private final SessionOptions options;
     private final SessionLinks links = new SessionLinks();
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -79,10 +85,25 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
     /** The bundle of the plugin this session runs, leased so it is not taken away meanwhile. */
     private Bundle leased;
 
+    /** What a restore writes back: the copies session {@code fromSession} of plugin {@code plugin} kept of IMEI {@code imei}. */
+    record Restore(String imei, String fromSession, String plugin, List<BackupItem> items) {
+    }
+
     Session(SessionEngine engine, SessionRequest request, SessionRecord record) {
+        this(engine, request, null, request.deviceId(), request.options(), record);
+    }
+
+    Session(SessionEngine engine, Restore restore, RestoreRequest request, SessionRecord record) {
+        this(engine, null, restore, request.deviceId(), request.options(), record);
+    }
+
+    private Session(SessionEngine engine, SessionRequest request, Restore restore, String deviceId, SessionOptions options,
+            SessionRecord record) {
         this.engine = engine;
         this.request = request;
-        this.options = request.options();
+        this.restore = restore;
+        this.deviceId = deviceId;
+        this.options = options;
         this.record = record;
     }
 
@@ -92,13 +113,17 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
     }
 
     String deviceId() {
-        return request.deviceId();
+        return deviceId;
     }
 
     @Override
     public void run() {
         try {
             enter(SessionState.PENDING, null);
+            if (restore != null) {
+                restoreSteps();
+                return;
+            }
             enter(VERIFYING, null);
             pkg = engine.verifier().open(request.pkg(),
                     request.anchors() != null ? request.anchors() : engine.trustStore().anchors(), this::progress);
@@ -134,6 +159,41 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
     }
 
     /**
+     * A restore: the device (it must be the one the copies are of: its IMEI, where it still says
+     * one, and what the plugin checks, such as its chip), then the same device steps as an update,
+     * and the device must come back with the IMEI the copies are of.
+     */
+    private void restoreSteps() throws FlashgateException {
+        enter(PREFLIGHT, "writing back " + String.join(", ", restore.items().stream().map(BackupItem::name).toList())
+                + " as session " + restore.fromSession() + " kept them");
+        record = record.withPackage(null, "restore of " + restore.fromSession(), -1, -1, restore.plugin());
+        UpgradePlugin plugin = pluginFor(restore.plugin());
+        record = record.withDevice(device.id(), restore.imei(), null, null);
+        job = plugin.restore(this, restore.items());
+        DeviceFacts facts = known(job.facts());
+        closeLinks();
+        if (facts.imei() != null && !facts.imei().equals(restore.imei())) {
+            throw new FlashgateException(ErrorCode.DEVICE_SWAPPED, describe(device) + " is IMEI " + facts.imei()
+                    + "; the copies are of " + restore.imei() + ": nothing was written");
+        }
+        record = record.withDevice(device.id(), restore.imei(), facts.model(), facts.revision());
+        deviceSteps();
+        enter(ACTIVATING, null);
+        Instant told = engine.clock().instant();
+        job.activate();
+        closeLinks();
+        DeviceFacts after = backAfter(told, "be restarted");
+        closeLinks();
+        if (!restore.imei().equals(after.imei())) {
+            throw new FlashgateException(ErrorCode.IDENTITY_LOST, "after the restore the device reports "
+                    + (after.imei() == null ? "no IMEI" : "IMEI " + after.imei()) + ", not " + restore.imei());
+        }
+        log("re-identified IMEI " + after.imei() + " running " + after.revision());
+        finish(SUCCEEDED, null, null, new DeviceCondition(DeviceCondition.Kind.UPDATED, "holds again what session "
+                + restore.fromSession() + " kept of it; runs " + after.revision()));
+    }
+
+    /**
      * Closes the device's links, the job and the package. Done before the outcome is written, so
      * whoever sees the outcome (journal, event, {@link #status()}) may start the next session on the
      * device at once.
@@ -153,14 +213,20 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
         leased = null;
     }
 
-    private DeviceFacts preflight(Manifest m) throws FlashgateException {
-        device = engine.discovery().devices().stream().filter(d -> d.id().equals(request.deviceId())).findFirst()
+    /** The session's device, present, and the plugin {@code id} for it, leased for the session. */
+    private UpgradePlugin pluginFor(String id) throws FlashgateException {
+        device = engine.discovery().devices().stream().filter(d -> d.id().equals(deviceId)).findFirst()
                 .filter(d -> d.presence() == Device.Presence.PRESENT)
-                .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, request.deviceId() + " is not connected"));
-        UpgradePlugin plugin = engine.plugin(m.target().plugin(), device).orElseThrow(() -> new FlashgateException(
-                ErrorCode.NO_PLUGIN, "no installed plugin '" + m.target().plugin() + "' handles " + describe(device)));
+                .orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, deviceId + " is not connected"));
+        UpgradePlugin plugin = engine.plugin(id, device).orElseThrow(() -> new FlashgateException(
+                ErrorCode.NO_PLUGIN, "no installed plugin '" + id + "' handles " + describe(device)));
         leased = engine.leases().acquire(plugin);
         log("plugin " + plugin.info().id() + " " + plugin.info().version() + " for " + describe(device));
+        return plugin;
+    }
+
+    private DeviceFacts preflight(Manifest m) throws FlashgateException {
+        UpgradePlugin plugin = pluginFor(m.target().plugin());
         job = plugin.begin(this);
         DeviceFacts facts = known(job.facts());
         closeLinks();
@@ -217,26 +283,30 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
                 log("the link dropped (" + e.detail() + "); waiting up to " + options.reconnectTimeout().toSeconds()
                         + " s for the device to come back");
                 UpgradeJob j = job;
-                device = awaitDevice(d -> j.recognizes(d, request.deviceId(), dropped), options.reconnectTimeout());
+                device = awaitDevice(d -> j.recognizes(d, deviceId, dropped), options.reconnectTimeout());
             }
         }
     }
 
-    /** The device must come back under the same IMEI and run the package's version. */
-    private void confirm(Manifest m, DeviceFacts before, Instant told) throws FlashgateException {
+    /** The device back running firmware after it was told to restart at {@code told}, and what it says now. */
+    private DeviceFacts backAfter(Instant told, String what) throws FlashgateException {
         try {
             UpgradeJob j = job;
             // back running firmware: a device in emergency download has not booted anything
-            device = awaitDevice(d -> d.mode() != DeviceMode.EDL && j.recognizes(d, request.deviceId(), told),
-                    options.reconnectTimeout());
+            device = awaitDevice(d -> d.mode() != DeviceMode.EDL && j.recognizes(d, deviceId, told), options.reconnectTimeout());
         } catch (FlashgateException e) {
             if (e.code() != ErrorCode.DEVICE_GONE) {
                 throw e;
             }
             throw new FlashgateException(ErrorCode.DEVICE_GONE, "the device did not come back within "
-                    + options.reconnectTimeout().toSeconds() + " s of being told to start " + m.version());
+                    + options.reconnectTimeout().toSeconds() + " s of being told to " + what);
         }
-        DeviceFacts after = job.facts();
+        return job.facts();
+    }
+
+    /** The device must come back under the same IMEI and run the package's version. */
+    private void confirm(Manifest m, DeviceFacts before, Instant told) throws FlashgateException {
+        DeviceFacts after = backAfter(told, "start " + m.version());
         closeLinks();
         if (record.imei() == null && after.imei() != null) {
             // started from emergency download, where a device has no IMEI: the journal learns it now

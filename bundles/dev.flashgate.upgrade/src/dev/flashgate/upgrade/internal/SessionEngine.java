@@ -46,6 +46,8 @@ import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.core.session.Station;
 import dev.flashgate.upgrade.PluginInfo;
+import dev.flashgate.upgrade.BackupItem;
+import dev.flashgate.upgrade.RestoreRequest;
 import dev.flashgate.upgrade.SessionRequest;
 import dev.flashgate.upgrade.UpdateSession;
 import dev.flashgate.upgrade.UpdateSessions;
@@ -126,15 +128,44 @@ public final class SessionEngine implements UpdateSessions {
 
     @Override
     public synchronized UpdateSession start(SessionRequest request) throws FlashgateException {
-        for (Session s : sessions) {
-            if (s.isRunning() && s.deviceId().equals(request.deviceId())) {
-                throw new FlashgateException(ErrorCode.DEVICE_BUSY, request.deviceId() + " is being updated by session " + s.id());
+        return launch(new Session(this, request, newRecord(request.deviceId(), request.pkg().toAbsolutePath().toString())));
+    }
+
+    @Override
+    public synchronized UpdateSession restore(RestoreRequest request) throws FlashgateException {
+        List<SessionJournal.Backup> kept = journal.backups(request.imei());
+        String from = request.fromSession() != null ? request.fromSession()
+                : kept.stream().map(SessionJournal.Backup::sessionId).findFirst().orElse(null);
+        List<BackupItem> items = new ArrayList<>();
+        for (SessionJournal.Backup b : kept) {
+            if (b.sessionId().equals(from)) {
+                items.add(new BackupItem(b.name(), b.sha256(), b.bytes(), backups.file(request.imei(), b.sha256())));
             }
         }
-        SessionRecord record = new SessionRecord(UUID.randomUUID().toString(), clock.instant(), null, station,
-                request.pkg().toAbsolutePath().toString(), null, null, -1, -1, null, request.deviceId(), null, null, null,
-                SessionState.PENDING, null, null, null, null);
-        Session session = new Session(this, request, record);
+        if (items.isEmpty()) {
+            throw new FlashgateException(ErrorCode.USAGE, "the journal lists no copies kept of IMEI " + request.imei()
+                    + (request.fromSession() == null ? "" : " by session " + request.fromSession()));
+        }
+        for (BackupItem item : items) {
+            backups.check(item);
+        }
+        String plugin = journal.session(from).map(SessionRecord::plugin).orElseThrow(() -> new FlashgateException(ErrorCode.USAGE,
+                "the journal does not know session " + from + ", which kept the copies"));
+        Session.Restore restore = new Session.Restore(request.imei(), from, plugin, List.copyOf(items));
+        return launch(new Session(this, restore, request, newRecord(request.deviceId(), backups.folder(request.imei()).toString())));
+    }
+
+    private SessionRecord newRecord(String deviceId, String source) {
+        return new SessionRecord(UUID.randomUUID().toString(), clock.instant(), null, station, source, null, null, -1, -1, null,
+                deviceId, null, null, null, SessionState.PENDING, null, null, null, null);
+    }
+
+    private UpdateSession launch(Session session) throws FlashgateException {
+        for (Session s : sessions) {
+            if (s.isRunning() && s.deviceId().equals(session.deviceId())) {
+                throw new FlashgateException(ErrorCode.DEVICE_BUSY, session.deviceId() + " is being updated by session " + s.id());
+            }
+        }
         sessions.add(0, session);
         if (sessions.size() > KEEP_FINISHED) {
             sessions.stream().filter(s -> !s.isRunning()).reduce((a, b) -> b).ifPresent(sessions::remove);

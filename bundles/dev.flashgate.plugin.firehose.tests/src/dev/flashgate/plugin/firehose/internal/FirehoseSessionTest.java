@@ -32,6 +32,7 @@ import dev.flashgate.simulator.DemoFirmware;
 import dev.flashgate.simulator.Faults;
 import dev.flashgate.simulator.SimulatedDevice;
 import dev.flashgate.testkit.PluginBench;
+import dev.flashgate.upgrade.RestoreRequest;
 import dev.flashgate.upgrade.SessionOptions;
 import dev.flashgate.upgrade.SessionStatus;
 
@@ -267,9 +268,10 @@ class FirehoseSessionTest {
         SessionStatus s = session.await(Duration.ofSeconds(60));
         assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
         var backups = bench.journal().backups(modem.imei());
-        assertEquals(List.of("efs2", "fsg"), backups.stream().map(b -> b.name()).sorted().toList(), backups::toString);
+        assertEquals(List.of("efs2", "fsg", FirehoseJob.PROGRAMMER_COPY), backups.stream().map(b -> b.name()).sorted().toList(),
+                backups::toString);
         Map<String, byte[]> heads = new HashMap<>();
-        for (var b : backups) {
+        for (var b : backups.stream().filter(b -> !b.name().equals(FirehoseJob.PROGRAMMER_COPY)).toList()) {
             assertEquals(s.record().id(), b.sessionId());
             Path kept = bench.home().resolve("backups").resolve(modem.imei()).resolve(b.sha256() + ".bin");
             byte[] bytes = Files.readAllBytes(kept);
@@ -336,8 +338,26 @@ class FirehoseSessionTest {
         assertTrue(lost.record().detail().contains("flashgate restore --device " + modem.imei() + " --session " + lost.record().id()),
                 lost.record().detail());
         assertTrue(modem.condition().contains("without IMEI or RF calibration"), modem.condition());
-        assertEquals(List.of("efs2", "fsg"), bench.journal().backups(modem.imei()).stream()
+        assertEquals(List.of("efs2", "fsg", FirehoseJob.PROGRAMMER_COPY), bench.journal().backups(modem.imei()).stream()
                 .filter(b -> b.sessionId().equals(lost.record().id())).map(b -> b.name()).sorted().toList());
+
+        // another modem is not the one the copies are of
+        SimulatedDevice other = bench.start("MF833S");
+        var wrong = bench.sessions().restore(new RestoreRequest(bench.discovered(other).id(), modem.imei(), lost.record().id(), OPTIONS));
+        SessionStatus refused = wrong.await(Duration.ofSeconds(60));
+        assertEquals(ErrorCode.DEVICE_SWAPPED, refused.record().code(), () -> refused.record().toString());
+        assertEquals("boots FG_MF833S_B06", other.condition());
+
+        // what the session kept, written back through EDL: the modem has its IMEI and calibration again
+        var restore = bench.sessions().restore(new RestoreRequest(bench.present(modem).id(), modem.imei(), lost.record().id(), OPTIONS));
+        SessionStatus restored = restore.await(Duration.ofSeconds(60));
+        assertEquals(SessionState.SUCCEEDED, restored.record().state(), () -> restored.record() + "\n" + restore.log());
+        assertEquals("boots FG_MF833S_B06", modem.condition());
+        assertEquals(modem.imei(), restored.record().imei());
+        assertEquals("restore of " + lost.record().id(), restored.record().version());
+        assertTrue(restore.log().stream().anyMatch(l -> l.contains("re-identified IMEI " + modem.imei())), restore.log()::toString);
+        assertEquals(SessionState.SUCCEEDED, flash(pkg("FG_MF833S_F24", null), bench.discovered(modem)).record().state(),
+                "and can be updated as before");
     }
 
     /**

@@ -29,6 +29,7 @@ import dev.flashgate.device.AtChannel;
 import dev.flashgate.device.AtResponse;
 import dev.flashgate.device.DiagNv;
 import dev.flashgate.device.Hdlc;
+import dev.flashgate.upgrade.BackupItem;
 import dev.flashgate.upgrade.DeviceFacts;
 import dev.flashgate.upgrade.UpgradeContext;
 import dev.flashgate.upgrade.UpgradeJob;
@@ -59,12 +60,30 @@ final class FirehoseJob implements UpgradeJob {
      */
     static final Set<String> PRESERVED = Set.of("efs2", "fsg");
 
+    /** The name under which a session keeps its programmer with the partitions, so a restore needs no package. */
+    static final String PROGRAMMER_COPY = "programmer";
+
+    /** What a range is programmed with: a package's artifact, or in a restore a copy from the backup store. */
+    private record Image(String path, long size, Source source) {
+        InputStream open() throws FlashgateException, IOException {
+            return source.open();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Source {
+        InputStream open() throws FlashgateException, IOException;
+    }
+
     private final UpgradeContext context;
     private final byte[] programmer;
-    private final RawProgram layout;
+    /** The package's layout; in a restore, the restored partitions once the partition table says where they are. */
+    private RawProgram layout;
     /** The device patches of the package's {@code patch*.xml} artifacts (type {@code patch}), in order. */
     private final List<Map<String, String>> patches;
-    private final Map<RawProgram.Program, Artifact> images = new LinkedHashMap<>();
+    private final Map<RawProgram.Program, Image> images = new LinkedHashMap<>();
+    /** What a restore writes back, by partition; empty in an update. */
+    private final Map<String, BackupItem> restoring;
     private final List<RawProgram.Program> written = new ArrayList<>();
     /** What each range must read back as, computed from the package while the device switches to EDL. */
     private FutureTask<Map<RawProgram.Program, String>> readback;
@@ -87,6 +106,7 @@ final class FirehoseJob implements UpgradeJob {
     private final Map<String, Range> preservedRanges = new LinkedHashMap<>();
     /** The SHA-256 each preserved partition held before the session's first write, once kept in the backup store. */
     private final Map<String, String> backedUp = new LinkedHashMap<>();
+    private boolean programmerKept;
 
     FirehoseJob(UpgradeContext context) throws FlashgateException {
         this.context = context;
@@ -115,17 +135,80 @@ final class FirehoseJob implements UpgradeJob {
                 throw new FlashgateException(ErrorCode.MANIFEST_INVALID, p.filename() + " has " + a.size() + " bytes, its range "
                         + p.label() + " holds " + p.range().bytes());
             }
-            images.put(p, a);
+            images.put(p, new Image(a.path(), a.size(), () -> context.pkg().open(a)));
         }
-        this.usbPath = context.device().ports().stream().map(PortInfo::usbPath).filter(Objects::nonNull).findFirst()
-                .orElse(null);
+        this.restoring = Map.of();
+        this.usbPath = usbPath(context);
         this.replaced = partitionNames(m, "replacesPartitions");
-        Set<String> kept = new java.util.TreeSet<>(PRESERVED);
+        java.util.SortedSet<String> kept = new java.util.TreeSet<>(PRESERVED);
         kept.addAll(partitionNames(m, "preservedPartitions"));
-        this.preserved = Set.copyOf(kept);
+        this.preserved = java.util.Collections.unmodifiableSortedSet(kept); // in name order, as the log shows them
         for (RawProgram.Program p : layout.programs()) {
             refuseIfPreserved(p.label().toLowerCase(Locale.ROOT), "programs");
         }
+    }
+
+    /**
+     * A restore: the programmer and partitions a session kept of this modem ({@link #PROGRAMMER_COPY}
+     * and partition names), written back whole into the partitions of those names.
+     */
+    FirehoseJob(UpgradeContext context, List<BackupItem> items) throws FlashgateException {
+        this.context = context;
+        BackupItem copy = items.stream().filter(i -> i.name().equals(PROGRAMMER_COPY)).findFirst()
+                .orElseThrow(() -> new FlashgateException(ErrorCode.USAGE, "the session kept no programmer with its copies"));
+        if (copy.bytes() > MAX_PROGRAMMER) {
+            throw new FlashgateException(ErrorCode.HOST_IO, copy.file() + " is larger than a programmer can be");
+        }
+        try {
+            this.programmer = java.nio.file.Files.readAllBytes(copy.file());
+        } catch (IOException e) {
+            throw new FlashgateException(ErrorCode.HOST_IO, "cannot read " + copy.file() + ": " + e.getMessage(), e);
+        }
+        Map<String, BackupItem> partitions = new LinkedHashMap<>();
+        items.stream().filter(i -> !i.name().equals(PROGRAMMER_COPY)).forEach(i -> partitions.put(i.name().toLowerCase(Locale.ROOT), i));
+        if (partitions.isEmpty()) {
+            throw new FlashgateException(ErrorCode.USAGE, "the session kept no partition of this modem");
+        }
+        this.restoring = Map.copyOf(partitions);
+        this.layout = new RawProgram(List.of(), List.of());
+        this.patches = List.of();
+        this.usbPath = usbPath(context);
+        this.replaced = Set.copyOf(partitions.keySet());
+        java.util.SortedSet<String> kept = new java.util.TreeSet<>(PRESERVED);
+        kept.addAll(replaced);
+        this.preserved = java.util.Collections.unmodifiableSortedSet(kept); // in name order, as the log shows them
+    }
+
+    private static String usbPath(UpgradeContext context) {
+        return context.device().ports().stream().map(PortInfo::usbPath).filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /**
+     * A restore's layout, once the partition table says where the partitions are: each restored
+     * partition erased and programmed whole with its copy, which must read back as the SHA-256 it
+     * was kept with.
+     */
+    private void restoreLayout(PartitionTable table, int pageSize) throws FlashgateException {
+        List<RawProgram.Program> programs = new ArrayList<>();
+        List<Range> erases = new ArrayList<>();
+        Map<RawProgram.Program, String> digests = new LinkedHashMap<>();
+        for (BackupItem item : restoring.values()) {
+            PartitionTable.Partition part = table.named(item.name()).orElseThrow(() -> new FlashgateException(
+                    ErrorCode.LAYOUT_MISMATCH, "this device has no partition " + item.name() + " to write the copy back into"));
+            Range range = new Range(part.startSector(), part.sectors(), pageSize);
+            if (range.bytes() != item.bytes()) {
+                throw new FlashgateException(ErrorCode.LAYOUT_MISMATCH, "the copy of " + item.name() + " has " + item.bytes()
+                        + " bytes; this device's " + item.name() + " has " + range.bytes());
+            }
+            RawProgram.Program program = new RawProgram.Program(item.name(), item.name(), range);
+            programs.add(program);
+            erases.add(range);
+            images.put(program, new Image(item.file().toString(), item.bytes(), () -> java.nio.file.Files.newInputStream(item.file())));
+            digests.put(program, item.sha256());
+        }
+        layout = new RawProgram(programs, erases);
+        readback = new FutureTask<>(() -> digests);
+        readback.run();
     }
 
     /** A list of partition names in the package's target (lowercase), or none. */
@@ -168,14 +251,14 @@ final class FirehoseJob implements UpgradeJob {
         try (InputStream in = context.pkg().open(a)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw readFailure(a, e);
+            throw readFailure(a.path(), e);
         }
     }
 
-    /** An artifact stream fails with the package's own code (it changed after verification) or an I/O error. */
-    private static FlashgateException readFailure(Artifact a, IOException e) {
+    /** An image stream fails with the package's own code (it changed after verification) or an I/O error. */
+    private static FlashgateException readFailure(String path, IOException e) {
         return e.getCause() instanceof FlashgateException fe ? fe
-                : new FlashgateException(ErrorCode.INTERNAL, "reading " + a.path() + ": " + e.getMessage(), e);
+                : new FlashgateException(ErrorCode.INTERNAL, "reading " + path + ": " + e.getMessage(), e);
     }
 
     @Override
@@ -255,7 +338,7 @@ final class FirehoseJob implements UpgradeJob {
 
     @Override
     public void prepare() throws FlashgateException {
-        if (readback == null) { // not interrupted when the session ends: that would close the package under it
+        if (readback == null && restoring.isEmpty()) { // not interrupted when the session ends: that would close the package under it
             readback = new FutureTask<>(this::expectedDigests);
             Thread.ofPlatform().daemon().name("firehose-readback " + context.device().id()).start(readback);
         }
@@ -285,6 +368,9 @@ final class FirehoseJob implements UpgradeJob {
         FirehoseHost.Geometry geometry = firehose.storageInfo(); // and commands count in its pages from now on
         if (!layoutChecked) { // before anything is written: the layout must fit the device's partitions
             PartitionTable table = PartitionTable.read(firehose, geometry);
+            if (!restoring.isEmpty()) {
+                restoreLayout(table, geometry.pageSize());
+            }
             table.check(layout, geometry.pageSize());
             for (RawProgram.Program p : layout.programs()) {
                 firehose.onDevice(p.range(), false);
@@ -350,8 +436,8 @@ final class FirehoseJob implements UpgradeJob {
     }
 
     private void check(String what, String field, String actual) throws FlashgateException {
-        Object listed = context.pkg().manifest().target().extra().get(field);
-        if (listed == null) {
+        Object listed = context.pkg() == null ? null : context.pkg().manifest().target().extra().get(field);
+        if (listed == null) { // a restore uses the programmer a session of this very chip kept
             return;
         }
         List<String> allowed = new ArrayList<>();
@@ -408,12 +494,12 @@ final class FirehoseJob implements UpgradeJob {
      */
     private Map<RawProgram.Program, String> expectedDigests() throws FlashgateException {
         Map<RawProgram.Program, String> digests = new LinkedHashMap<>();
-        for (Map.Entry<RawProgram.Program, Artifact> e : images.entrySet()) {
-            Artifact a = e.getValue();
-            try (InputStream in = context.pkg().open(a)) {
+        for (Map.Entry<RawProgram.Program, Image> e : images.entrySet()) {
+            Image a = e.getValue();
+            try (InputStream in = a.open()) {
                 digests.put(e.getKey(), Readback.digest(in, a.size(), e.getKey().range().bytes()));
             } catch (IOException ex) {
-                throw readFailure(a, ex);
+                throw readFailure(a.path(), ex);
             }
         }
         return digests;
@@ -440,20 +526,20 @@ final class FirehoseJob implements UpgradeJob {
         for (Range erase : layout.erases()) {
             firehose.erase(erase);
         }
-        long total = images.values().stream().mapToLong(Artifact::size).sum();
+        long total = images.values().stream().mapToLong(Image::size).sum();
         long done = 0;
-        for (Map.Entry<RawProgram.Program, Artifact> e : images.entrySet()) {
+        for (Map.Entry<RawProgram.Program, Image> e : images.entrySet()) {
             RawProgram.Program p = e.getKey();
-            Artifact a = e.getValue();
+            Image a = e.getValue();
             context.log("programming " + a.path() + " into " + p.label() + " (sectors " + p.range().start() + "+"
                     + p.range().sectors() + ")");
             long base = done;
-            try (InputStream in = context.pkg().open(a)) {
+            try (InputStream in = a.open()) {
                 firehose.program(p.range(), p.label(), in, a.size(), () -> programming = true,
                         n -> context.progress(base + n, total));
                 written.add(p);
             } catch (IOException ex) {
-                throw readFailure(a, ex);
+                throw readFailure(a.path(), ex);
             }
             done += a.size();
         }
@@ -471,6 +557,11 @@ final class FirehoseJob implements UpgradeJob {
      * always be written back.
      */
     private void backUpPreserved() throws FlashgateException {
+        if (!preservedRanges.isEmpty() && !programmerKept) {
+            // with the programmer, what was kept can be written back without the package
+            context.backup(PROGRAMMER_COPY, out -> out.write(programmer));
+            programmerKept = true;
+        }
         for (Map.Entry<String, Range> kept : preservedRanges.entrySet()) {
             if (!backedUp.containsKey(kept.getKey())) {
                 Range range = kept.getValue();

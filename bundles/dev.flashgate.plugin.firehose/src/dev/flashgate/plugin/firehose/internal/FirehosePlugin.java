@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.Device;
 import dev.flashgate.core.device.DeviceMode;
+import dev.flashgate.upgrade.BackupItem;
 import dev.flashgate.upgrade.DeviceSeries;
 import dev.flashgate.upgrade.PluginInfo;
 import dev.flashgate.upgrade.UpgradeContext;
@@ -52,5 +53,11 @@ public final class FirehosePlugin implements UpgradePlugin {
     @Override
     public UpgradeJob begin(UpgradeContext context) throws FlashgateException {
         return new FirehoseJob(context);
+    }
+
+    /** Writes back a modem's efs2 and fsg (IMEI, RF calibration) as a session kept them, with the programmer it kept. */
+    @Override
+    public UpgradeJob restore(UpgradeContext context, List<BackupItem> items) throws FlashgateException {
+        return new FirehoseJob(context, items);
     }
 }
