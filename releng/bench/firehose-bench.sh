@@ -8,7 +8,9 @@
 #     span from the first session's start to the last one's end, over the single session's duration;
 #     once with the simulated flash as fast as this machine's disk (the simulators then compete with
 #     the host for its cores), once with the flash programming at a real NAND's pace (flash-mibps),
-#     as real modems do, so the host's own parallelism is what is measured.
+#     as real modems do, so the host's own parallelism is what is measured;
+#  3. at the real NAND's pace, a re-flash of the same package on the same modem against its first
+#     flash: ranges that hold the package's bytes already are read back, not written again.
 #   releng/bench/firehose-bench.sh [MiB (default 64)] [MiB for the eight (default 16)] [flash MiB/s (default 4)]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -119,7 +121,7 @@ print(statistics.median(($bytes / float(p)) / ($((mib << 20)) / float(r)) for r,
 kill "${pids[-1]}" && wait "${pids[-1]}" 2>/dev/null || true
 
 package each "$each"
-at_once() { # serial-prefix [fault...] -> sets $one (one alone, s) and $span (eight at once, s)
+at_once() { # serial-prefix [fault...] -> sets $one (one alone, s), $again (the same again on it, s), $span (eight at once, s)
     local prefix=$1
     shift
     simulate 9 "$prefix" "$@" > "$work/$prefix.imeis"
@@ -141,16 +143,19 @@ rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
 assert len(rows) == 8, rows
 print(max(r[1] for r in rows) - min(r[0] for r in rows))')
     one=$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$one_start" "$one_end")
+    read -r again_start again_end _ _ <<< "$(times "$(flash "$work/each.fgp" "${nine[8]}")")"
+    again=$(py "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$again_start" "$again_end")
     kill "${pids[-1]}" && wait "${pids[-1]}" 2>/dev/null || true # unplug these nine
 }
 at_once PACED --fault "flash-mibps=$flash_rate"
 one_paced=$one
+again_paced=$again
 span_paced=$span
 at_once EIGHT
 
 py "
 raw, program, one, span, mib, each, ratio = $raw, $program, $one, $span, $mib, $each, $ratio
-one_paced, span_paced, rate_limit = $one_paced, $span_paced, $flash_rate
+one_paced, span_paced, again_paced, rate_limit = $one_paced, $span_paced, $again_paced, $flash_rate
 rawrate = mib * 2**20 / raw / 2**20
 rate = $bytes / program / 2**20
 print(f'raw pty copy of {mib} MiB (baseline)      {rawrate:7.1f} MiB/s')
@@ -159,4 +164,5 @@ print(f'one modem, {each + 1} MiB, whole session      {one:7.2f} s  (baseline)')
 print(f'eight modems at once, same package  {span:7.2f} s  (ratio {span / one:.2f})')
 print(f'with flash at {rate_limit} MiB/s: one modem      {one_paced:7.2f} s  (baseline)')
 print(f'with flash at {rate_limit} MiB/s: eight at once  {span_paced:7.2f} s  (ratio {span_paced / one_paced:.2f})')
+print(f'with flash at {rate_limit} MiB/s: the same again  {again_paced:7.2f} s  (ratio {again_paced / one_paced:.2f}: nothing rewritten)')
 "

@@ -74,6 +74,12 @@ public interface UpgradeContext {
      * {@code HOST_DISK_FULL} and leaves nothing half written.
      */
     String backup(String name, BackupSource source) throws FlashgateException;
+    /**
+     * Journals with this session a copy the backup store holds already for this device: content
+     * of {@code bytes} bytes with this SHA-256 (which the device computed of what it holds), so it
+     * need not be read again; {@code false} when the store has no such copy.
+     */
+    boolean backupKept(String name, String sha256, long bytes) throws FlashgateException;
     /** A line for the session log. */
     void log(String message);
 

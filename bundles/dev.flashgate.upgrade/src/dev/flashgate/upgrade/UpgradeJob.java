@@ -38,6 +38,14 @@ public interface UpgradeJob extends AutoCloseable {
     void activate() throws FlashgateException;
 
     /**
+     * What the journal keeps of a successful session beyond its outcome, e.g. which parts were left
+     * as they were because the device held the package's bytes there already; {@code null} for nothing.
+     */
+    default String note() {
+        return null;
+    }
+
+    /**
      * What a failure in {@code state} left the device in, and what recovers it. Called after the
      * engine closed the job's links, so it must not need the device to answer.
      */

@@ -138,7 +138,7 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
             job.activate();
             closeLinks();
             confirm(m, facts, told);
-            finish(SUCCEEDED, null, null, new DeviceCondition(DeviceCondition.Kind.UPDATED, "runs " + m.version()));
+            finish(SUCCEEDED, null, job.note(), new DeviceCondition(DeviceCondition.Kind.UPDATED, "runs " + m.version()));
         } catch (FlashgateException e) {
             failed(e);
         } catch (RuntimeException | Error e) {
@@ -558,6 +558,21 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
                 engine.clock().instant()));
         log("kept " + name + " (" + kept.bytes() + " bytes, SHA-256 " + kept.sha256() + ") in " + kept.file());
         return kept.sha256();
+    }
+
+    @Override
+    public boolean backupKept(String name, String sha256, long bytes) throws FlashgateException {
+        java.nio.file.Path file = engine.backups().file(record.imei(), sha256);
+        try {
+            if (!java.nio.file.Files.isRegularFile(file) || java.nio.file.Files.size(file) != bytes) {
+                return false;
+            }
+        } catch (java.io.IOException e) {
+            return false; // then it is read again
+        }
+        engine.journal().backup(new SessionJournal.Backup(record.id(), record.imei(), name, sha256, bytes, engine.clock().instant()));
+        log(name + " holds what " + file + " keeps already (SHA-256 " + sha256 + ")");
+        return true;
     }
 
     @Override

@@ -25,6 +25,7 @@ import dev.flashgate.core.device.SerialLink;
 import dev.flashgate.core.device.SerialLinks;
 import dev.flashgate.core.pkg.PackRequest;
 import dev.flashgate.core.session.DeviceCondition;
+import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.core.session.Transition;
 import dev.flashgate.device.Hdlc;
@@ -254,6 +255,35 @@ class FirehoseSessionTest {
         assertTrue(session.log().stream().noneMatch(l -> l.contains("programming")), session.log()::toString);
         modem.reenumerate();
         assertEquals("boots FG_MF833S_B06", modem.condition());
+    }
+
+    /**
+     * A range whose device digest already is the package's is not written again (less flash wear,
+     * a faster re-flash), still read back, and the journal says which ranges were left as they were.
+     */
+    @Test
+    void rangesThatHoldThePackagesBytesAlreadyAreNotWrittenAgain() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        Path pkg = pkg("FG_MF833S_F30", null);
+        var first = bench.sessions().start(bench.request(pkg, bench.discovered(modem), OPTIONS, false));
+        SessionStatus s = first.await(Duration.ofSeconds(60));
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), () -> s.record().toString());
+        assertEquals(null, s.record().detail());
+        assertTrue(indexOf(first.log(), "programming images/modem.ubi") >= 0, first.log()::toString);
+
+        var again = bench.sessions().start(bench.request(pkg, bench.discovered(modem), OPTIONS, false));
+        SessionStatus r = again.await(Duration.ofSeconds(60));
+        assertEquals(SessionState.SUCCEEDED, r.record().state(), () -> r.record().toString());
+        assertEquals(-1, indexOf(again.log(), "programming images/modem.ubi"), again.log()::toString);
+        assertTrue(indexOf(again.log(), "holds images/modem.ubi already: not written again") >= 0, again.log()::toString);
+        assertTrue(indexOf(again.log(), "every programmed range reads back as written (1 SHA-256 digests)") >= 0,
+                again.log()::toString);
+        assertTrue(indexOf(again.log(), "efs2 holds what ") >= 0, "kept already, so not read again: " + again.log());
+        assertEquals(List.of("efs2", "fsg", FirehoseJob.PROGRAMMER_COPY), bench.journal().backups(modem.imei()).stream()
+                .filter(b -> b.sessionId().equals(r.record().id())).map(b -> b.name()).sorted().toList());
+        SessionRecord journaled = bench.journal().session(r.record().id()).orElseThrow();
+        assertEquals("left as they were, holding the package's bytes already: modem (sectors 8448+129)", journaled.detail());
+        assertEquals("boots FG_MF833S_F30", modem.condition());
     }
 
     /**

@@ -85,6 +85,8 @@ final class FirehoseJob implements UpgradeJob {
     /** What a restore writes back, by partition; empty in an update. */
     private final Map<String, BackupItem> restoring;
     private final List<RawProgram.Program> written = new ArrayList<>();
+    /** Ranges left as they were because the device held the package's bytes there already. */
+    private final List<RawProgram.Program> skipped = new ArrayList<>();
     /** What each range must read back as, computed from the package while the device switches to EDL. */
     private FutureTask<Map<RawProgram.Program, String>> readback;
     /** The physical USB port of the modem's ports ({@code /dev/serial/by-path}), or {@code null} where the OS does not say. */
@@ -519,18 +521,33 @@ final class FirehoseJob implements UpgradeJob {
 
     @Override
     public void transfer() throws FlashgateException {
-        readback(); // the package still holds what was verified, or nothing is written
+        Map<RawProgram.Program, String> expected = readback(); // the package still holds what was verified, or nothing is written
         backUpPreserved();
-        written.clear(); // a retry programs everything again
+        written.clear(); // a retry programs everything again, but what matches already
+        skipped.clear();
+        if (restoring.isEmpty()) {
+            for (RawProgram.Program p : images.keySet()) {
+                // a range no erase touches that holds the package's bytes already is not written again (flash wear, time)
+                if (layout.erases().stream().noneMatch(e -> overlap(e, p.range())) && firehose.digest(p.range()).equals(expected.get(p))) {
+                    skipped.add(p);
+                }
+            }
+        }
         programming = !layout.erases().isEmpty(); // from the first erase or accepted program on, the flash changes
         for (Range erase : layout.erases()) {
             firehose.erase(erase);
         }
-        long total = images.values().stream().mapToLong(Image::size).sum();
+        long total = images.entrySet().stream().filter(e -> !skipped.contains(e.getKey())).mapToLong(e -> e.getValue().size()).sum();
         long done = 0;
         for (Map.Entry<RawProgram.Program, Image> e : images.entrySet()) {
             RawProgram.Program p = e.getKey();
             Image a = e.getValue();
+            if (skipped.contains(p)) {
+                context.log(p.label() + " (sectors " + p.range().start() + "+" + p.range().sectors() + ") holds " + a.path()
+                        + " already: not written again");
+                written.add(p); // and read back with the others
+                continue;
+            }
             context.log("programming " + a.path() + " into " + p.label() + " (sectors " + p.range().start() + "+"
                     + p.range().sectors() + ")");
             long base = done;
@@ -565,7 +582,15 @@ final class FirehoseJob implements UpgradeJob {
         for (Map.Entry<String, Range> kept : preservedRanges.entrySet()) {
             if (!backedUp.containsKey(kept.getKey())) {
                 Range range = kept.getValue();
-                backedUp.put(kept.getKey(), context.backup(kept.getKey(), out -> firehose.readTo(range, out, n -> { })));
+                String digest = firehose.digest(range); // what the device holds; a copy of it may be kept already
+                String read = context.backupKept(kept.getKey(), digest, range.bytes()) ? digest
+                        : context.backup(kept.getKey(), out -> firehose.readTo(range, out, n -> { }));
+                if (!read.equals(digest)) {
+                    throw new FlashgateException(ErrorCode.READBACK_MISMATCH, kept.getKey() + " reads as SHA-256 " + read
+                            + ", and the device digests it as " + digest + ": its flash does not read back the same twice; "
+                            + "nothing was written");
+                }
+                backedUp.put(kept.getKey(), digest);
             }
         }
     }
@@ -607,6 +632,12 @@ final class FirehoseJob implements UpgradeJob {
     public boolean recognizes(Device device, String sessionDeviceId, Instant since) {
         return device.lastSeen().isAfter(since) && (device.id().equals(sessionDeviceId) || isOurEdl(device)
                 || usbPath != null && device.ports().stream().anyMatch(p -> usbPath.equals(p.usbPath())));
+    }
+
+    @Override
+    public String note() {
+        return skipped.isEmpty() ? null : "left as they were, holding the package's bytes already: " + String.join(", ",
+                skipped.stream().map(p -> p.label() + " (sectors " + p.range().start() + "+" + p.range().sectors() + ")").toList());
     }
 
     @Override
