@@ -109,6 +109,8 @@ final class FirehoseJob implements UpgradeJob {
     /** The SHA-256 each preserved partition held before the session's first write, once kept in the backup store. */
     private final Map<String, String> backedUp = new LinkedHashMap<>();
     private boolean programmerKept;
+    /** The NAND as getstorageinfo describes it, once the programmer runs. */
+    private FirehoseHost.Geometry geometry;
 
     FirehoseJob(UpgradeContext context) throws FlashgateException {
         this.context = context;
@@ -367,7 +369,7 @@ final class FirehoseJob implements UpgradeJob {
         context.log("Firehose configured for NAND on " + (firehose.target() == null ? "an unnamed chip" : firehose.target())
                 + ", " + payload + " bytes per payload");
         startedOn = edl;
-        FirehoseHost.Geometry geometry = firehose.storageInfo(); // and commands count in its pages from now on
+        geometry = firehose.storageInfo(); // and commands count in its pages from now on
         if (!layoutChecked) { // before anything is written: the layout must fit the device's partitions
             PartitionTable table = PartitionTable.read(firehose, geometry);
             if (!restoring.isEmpty()) {
@@ -584,13 +586,34 @@ final class FirehoseJob implements UpgradeJob {
                 Range range = kept.getValue();
                 String digest = firehose.digest(range); // what the device holds; a copy of it may be kept already
                 String read = context.backupKept(kept.getKey(), digest, range.bytes()) ? digest
-                        : context.backup(kept.getKey(), out -> firehose.readTo(range, out, n -> { }));
+                        : context.backup(kept.getKey(), out -> copyOut(range, out));
                 if (!read.equals(digest)) {
                     throw new FlashgateException(ErrorCode.READBACK_MISMATCH, kept.getKey() + " reads as SHA-256 " + read
                             + ", and the device digests it as " + digest + ": its flash does not read back the same twice; "
                             + "nothing was written");
                 }
                 backedUp.put(kept.getKey(), digest);
+            }
+        }
+    }
+
+    /**
+     * A range's bytes as the device holds them, read a megabyte at a time, where what the device
+     * holds is erased flash (its digest is that of all {@code 0xFF}: nothing else has it) written
+     * out as such instead of being read: a calibration partition is mostly erased, and reading it
+     * whole would cost every session the transfer of all of it.
+     */
+    private void copyOut(Range range, java.io.OutputStream out) throws FlashgateException, IOException {
+        long chunk = Math.max(1, geometry.blockSize() / range.sectorSize() * 8);
+        long end = range.start() + range.sectors();
+        for (long at = range.start(); at < end; at += chunk) {
+            Range part = new Range(at, Math.min(chunk, end - at), range.sectorSize());
+            byte[] erased = new byte[(int) part.bytes()];
+            java.util.Arrays.fill(erased, (byte) 0xFF);
+            if (firehose.digest(part).equals(java.util.HexFormat.of().formatHex(FirehoseHost.sha256().digest(erased)))) {
+                out.write(erased);
+            } else {
+                firehose.readTo(part, out, n -> { });
             }
         }
     }
