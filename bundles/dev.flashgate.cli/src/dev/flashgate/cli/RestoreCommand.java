@@ -1,6 +1,5 @@
 package dev.flashgate.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -56,8 +55,7 @@ final class RestoreCommand implements Callable<Integer> {
         if (list) {
             return list(services.journal().get().backups(imei));
         }
-        Device device = device(services.discovery().get());
-        UpdateSession restore = services.sessions().get().restore(new RestoreRequest(device.id(), imei, session,
+        UpdateSession restore = services.sessions().get().restore(new RestoreRequest(device(services.discovery().get()), imei, session,
                 SessionOptions.DEFAULTS));
         SessionFollow.follow(services.terminal(), restore);
         return SessionFollow.report(services.terminal(), restore, json,
@@ -85,40 +83,14 @@ final class RestoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * The device: by its IMEI (also in emergency download, as the journal knows it), by --port, or
-     * the only attached device that reports no IMEI (one that lost it). The plugin then checks that
-     * it is the device the copies are of (a modem's chip) before it writes anything.
-     */
-    private Device device(DeviceDiscovery discovery) throws FlashgateException {
-        if (port != null) {
-            discovery.addPort(port);
+    /** The device named by --port; else {@code null}: the engine finds it by the IMEI (see {@link RestoreRequest}). */
+    private String device(DeviceDiscovery discovery) throws FlashgateException {
+        if (port == null) {
+            return null;
         }
+        discovery.addPort(port);
         discovery.rescan();
-        if (port != null) {
-            return discovery.byPort(port).orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE, "no device answers on "
-                    + Printable.line(port)));
-        }
-        try {
-            return SessionFollow.withImei(services, discovery, imei);
-        } catch (FlashgateException e) {
-            if (e.code() != ErrorCode.DEVICE_GONE) {
-                throw e;
-            }
-        }
-        List<Device> without = new ArrayList<>();
-        for (Device d : discovery.devices()) {
-            if (d.presence() == Device.Presence.PRESENT && (d.identity() == null || !d.identity().hasImei())
-                    && !services.sessions().get().pluginsFor(d).isEmpty()) {
-                without.add(d);
-            }
-        }
-        if (without.size() != 1) {
-            throw new FlashgateException(ErrorCode.DEVICE_GONE, "no device with IMEI " + imei + " is attached"
-                    + (without.isEmpty() ? "" : ", and " + without.size() + " report none") + "; name its port with --port");
-        }
-        services.terminal().err().println(without.get(0).id() + " reports no IMEI: writing back the copies of " + imei
-                + " if it is that device");
-        return without.get(0);
+        return discovery.byPort(port).map(Device::id).orElseThrow(() -> new FlashgateException(ErrorCode.DEVICE_GONE,
+                "no device answers on " + Printable.line(port)));
     }
 }

@@ -78,4 +78,47 @@ class HistoryPartTest {
         swt.until(() -> part.sessions().getItemCount() == 0, Duration.ofSeconds(10), "another device has none");
         assertTrue(part.transitions().getItemCount() == 0);
     }
+
+    /**
+     * A modem session keeps the modem's efs2 and fsg first; selected in the History view, it can
+     * have them written back, after the technician agreed, as a restore session.
+     */
+    @Test
+    void whatASessionKeptIsWrittenBackFromTheHistory() throws Exception {
+        SimulatedDevice modem = bench.start("MF833S");
+        SessionStatus s = bench.run(bench.request(bench.modemPackage("FG_MF833S_H02", 64 * 1024), bench.discovered(modem),
+                SessionOptions.DEFAULTS, false));
+        assertEquals(SessionState.SUCCEEDED, s.record().state(), s.record()::toString);
+        SessionJournal journal = bench.service(SessionJournal.class);
+
+        HistoryPart part = new HistoryPart(swt.sync());
+        part.create(swt.parent());
+        part.device().setText(modem.imei());
+        part.setSessions(bench.sessions());
+        part.setJournal(journal);
+        swt.open();
+        swt.until(() -> part.sessions().getItemCount() == 1, Duration.ofSeconds(10), "the modem's session is listed");
+        assertTrue(!part.restoreButton().getEnabled(), "nothing selected, nothing to write back");
+        part.select(0);
+        swt.until(() -> part.restoreButton().getEnabled(), Duration.ofSeconds(10), "the session kept copies");
+        List<String> asked = new java.util.ArrayList<>();
+        part.confirmWith(question -> asked.add(question) && false);
+        part.restoreButton().notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        assertEquals(1, asked.size());
+        assertTrue(asked.get(0).contains("what session " + s.record().id() + " kept of it (efs2, fsg, programmer)"), asked.get(0));
+        part.confirmWith(question -> true);
+        part.restoreButton().notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        swt.until(() -> restored(journal, modem.imei(), s.record().id()), Duration.ofSeconds(60), "the restore session succeeds");
+        assertEquals(2, journal.sessions(modem.imei(), 10).size(), "declined once, written back once");
+        assertEquals("boots FG_MF833S_H02", modem.condition());
+    }
+
+    private static boolean restored(SessionJournal journal, String imei, String from) {
+        try {
+            return journal.sessions(imei, 10).stream().anyMatch(r -> ("restore of " + from).equals(r.version())
+                    && r.state() == SessionState.SUCCEEDED);
+        } catch (dev.flashgate.core.FlashgateException e) {
+            throw new AssertionError(e);
+        }
+    }
 }

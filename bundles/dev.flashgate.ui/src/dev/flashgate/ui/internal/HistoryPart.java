@@ -3,6 +3,7 @@ package dev.flashgate.ui.internal;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -12,6 +13,7 @@ import org.eclipse.e4.core.di.annotations.Optional;
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.UIEventTopic;
 import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.layout.GridData;
@@ -30,11 +32,16 @@ import dev.flashgate.core.session.SessionJournal;
 import dev.flashgate.core.session.SessionRecord;
 import dev.flashgate.core.session.SessionState;
 import dev.flashgate.core.session.Transition;
+import dev.flashgate.upgrade.RestoreRequest;
+import dev.flashgate.upgrade.SessionOptions;
+import dev.flashgate.upgrade.UpdateSession;
+import dev.flashgate.upgrade.UpdateSessions;
 
 /**
  * The History view: sessions from the journal (this station's and any other that shares it),
  * newest first, for one device or all; a session's transitions below it. The journal is read on
- * a background thread.
+ * a background thread. A session that kept copies of its device before writing (a modem's IMEI
+ * and calibration) can have them written back from here, as {@code flashgate restore} does.
  */
 public final class HistoryPart {
 
@@ -44,6 +51,12 @@ public final class HistoryPart {
     private final ExecutorService reader = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("flashgate-history").factory());
     private SessionJournal journal;
+    private UpdateSessions updates;
+    private Button restore;
+    /** What the selected session kept of its device (names), once the journal said. */
+    private List<String> keptBySelected = List.of();
+    /** Asks the technician before anything is written back (a dialog; tests answer it themselves). */
+    private Predicate<String> confirm;
     private Text device;
     private Table sessions;
     private Table transitions;
@@ -61,11 +74,17 @@ public final class HistoryPart {
         reload();
     }
 
+    @Inject
+    public void setSessions(@Optional @Service UpdateSessions updates) {
+        this.updates = updates;
+    }
+
     @PostConstruct
     public void create(Composite parent) {
+        confirm = question -> MessageDialog.openConfirm(parent.getShell(), "Write back what the session kept", question);
         parent.setLayout(new GridLayout(1, false));
         Composite bar = new Composite(parent, SWT.NONE);
-        bar.setLayout(new GridLayout(4, false));
+        bar.setLayout(new GridLayout(5, false));
         bar.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
         new Label(bar, SWT.NONE).setText("Device IMEI:");
         device = new Text(bar, SWT.BORDER | SWT.SEARCH);
@@ -75,6 +94,12 @@ public final class HistoryPart {
         Button refresh = new Button(bar, SWT.PUSH);
         refresh.setText("Show");
         refresh.addListener(SWT.Selection, e -> reload());
+        restore = new Button(bar, SWT.PUSH);
+        restore.setText("Write Back What It Kept...");
+        restore.setToolTipText("Write back onto the device the copies this session kept before its first write "
+                + "(a modem's efs2 and fsg: IMEI and RF calibration)");
+        restore.setEnabled(false);
+        restore.addListener(SWT.Selection, e -> restoreSelected());
         status = new Label(bar, SWT.NONE);
         status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
         SashForm sash = new SashForm(parent, SWT.VERTICAL);
@@ -129,22 +154,52 @@ public final class HistoryPart {
 
     private void showTransitions() {
         int i = sessions.getSelectionIndex();
+        restore.setEnabled(false);
+        keptBySelected = List.of();
         if (i < 0 || i >= listed.size() || journal == null) {
             return;
         }
         SessionJournal j = journal;
-        String id = listed.get(i).id();
+        SessionRecord selected = listed.get(i);
+        String id = selected.id();
         reader.submit(() -> {
             try {
                 List<Transition> steps = j.transitions(id);
+                List<String> kept = selected.imei() == null ? List.of() : j.backups(selected.imei()).stream()
+                        .filter(b -> b.sessionId().equals(id)).map(SessionJournal.Backup::name).sorted().toList();
                 sync.asyncExec(() -> {
                     if (!transitions.isDisposed()) {
                         Tables.fill(transitions, steps.stream().map(t -> new String[] {Integer.toString(t.seq()), t.at().toString(),
                             t.state().name(), t.code() == null ? "" : t.code().name(), t.detail()}).toList());
+                        keptBySelected = kept;
+                        restore.setEnabled(!kept.isEmpty() && updates != null);
                     }
                 });
             } catch (FlashgateException e) {
                 sync.asyncExec(() -> status.setText("The journal cannot be read: " + e.code() + ": " + Printable.line(e.detail())));
+            }
+        });
+    }
+
+    /** After the technician agreed: a restore session of the selected session's copies, followed in the Status view. */
+    private void restoreSelected() {
+        int i = sessions.getSelectionIndex();
+        if (i < 0 || i >= listed.size() || updates == null) {
+            return;
+        }
+        SessionRecord selected = listed.get(i);
+        if (!confirm.test(Printable.line("Write back onto the device with IMEI " + selected.imei() + " what session " + selected.id()
+                + " kept of it (" + String.join(", ", keptBySelected) + ")? What it holds there now is kept first."))) {
+            return;
+        }
+        UpdateSessions u = updates;
+        restore.setEnabled(false);
+        reader.submit(() -> {
+            try {
+                UpdateSession started = u.restore(new RestoreRequest(null, selected.imei(), selected.id(), SessionOptions.DEFAULTS));
+                sync.asyncExec(() -> status.setText("Writing back in session " + started.id() + ": follow it in the Status view"));
+            } catch (FlashgateException e) {
+                sync.asyncExec(() -> status.setText("Cannot write back: " + e.code() + ": " + Printable.line(e.detail())));
             }
         });
     }
@@ -170,5 +225,13 @@ public final class HistoryPart {
 
     Text device() {
         return device;
+    }
+
+    Button restoreButton() {
+        return restore;
+    }
+
+    void confirmWith(Predicate<String> answer) {
+        confirm = answer;
     }
 }

@@ -10,9 +10,12 @@ import static dev.flashgate.core.session.SessionState.TRANSFERRING;
 import static dev.flashgate.core.session.SessionState.VERIFYING;
 import static dev.flashgate.core.session.SessionState.VERIFYING_DEVICE;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -562,12 +565,12 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
 
     @Override
     public boolean backupKept(String name, String sha256, long bytes) throws FlashgateException {
-        java.nio.file.Path file = engine.backups().file(record.imei(), sha256);
+        Path file = engine.backups().file(record.imei(), sha256);
         try {
-            if (!java.nio.file.Files.isRegularFile(file) || java.nio.file.Files.size(file) != bytes) {
+            if (!Files.isRegularFile(file) || Files.size(file) != bytes) {
                 return false;
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false; // then it is read again
         }
         engine.journal().backup(new SessionJournal.Backup(record.id(), record.imei(), name, sha256, bytes, engine.clock().instant()));

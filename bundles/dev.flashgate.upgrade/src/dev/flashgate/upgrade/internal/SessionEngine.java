@@ -38,6 +38,7 @@ import dev.flashgate.core.FlashgateHome;
 import dev.flashgate.core.Topics;
 import dev.flashgate.core.device.Device;
 import dev.flashgate.core.device.DeviceDiscovery;
+import dev.flashgate.core.device.DeviceMode;
 import dev.flashgate.core.device.SerialLinks;
 import dev.flashgate.core.pkg.PackageVerifier;
 import dev.flashgate.core.pkg.TrustStore;
@@ -152,7 +153,30 @@ public final class SessionEngine implements UpdateSessions {
         String plugin = journal.session(from).map(SessionRecord::plugin).orElseThrow(() -> new FlashgateException(ErrorCode.USAGE,
                 "the journal does not know session " + from + ", which kept the copies"));
         Session.Restore restore = new Session.Restore(request.imei(), from, plugin, List.copyOf(items));
-        return launch(new Session(this, restore, request, newRecord(request.deviceId(), backups.folder(request.imei()).toString())));
+        String device = request.deviceId() != null ? request.deviceId() : deviceOf(request.imei(), plugin);
+        RestoreRequest chosen = new RestoreRequest(device, request.imei(), from, request.options());
+        return launch(new Session(this, restore, chosen, newRecord(device, backups.folder(request.imei()).toString())));
+    }
+
+    /** The device a restore of {@code imei} is for, where the request names none (see {@link RestoreRequest}). */
+    private String deviceOf(String imei, String plugin) throws FlashgateException {
+        Optional<Device> known = discovery.byImei(imei).filter(d -> d.presence() == Device.Presence.PRESENT);
+        if (known.isPresent()) {
+            return known.get().id();
+        }
+        List<Device> present = discovery.devices().stream().filter(d -> d.presence() == Device.Presence.PRESENT).toList();
+        for (Device d : present) {
+            if (d.mode() == DeviceMode.EDL && journal.alias(d.id()).map(a -> a.imei().equals(imei)).orElse(false)) {
+                return d.id();
+            }
+        }
+        List<Device> without = present.stream().filter(d -> (d.identity() == null || !d.identity().hasImei())
+                && plugin(plugin, d).isPresent()).toList();
+        if (without.size() != 1) {
+            throw new FlashgateException(ErrorCode.DEVICE_GONE, "no device with IMEI " + imei + " is attached"
+                    + (without.isEmpty() ? "" : ", and " + without.size() + " report none") + "; name the device");
+        }
+        return without.get(0).id();
     }
 
     private SessionRecord newRecord(String deviceId, String source) {

@@ -2,15 +2,22 @@ package dev.flashgate.plugin.firehose.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
@@ -144,9 +151,7 @@ final class FirehoseJob implements UpgradeJob {
         this.restoring = Map.of();
         this.usbPath = usbPath(context);
         this.replaced = partitionNames(m, "replacesPartitions");
-        java.util.SortedSet<String> kept = new java.util.TreeSet<>(PRESERVED);
-        kept.addAll(partitionNames(m, "preservedPartitions"));
-        this.preserved = java.util.Collections.unmodifiableSortedSet(kept); // in name order, as the log shows them
+        this.preserved = preservedWith(partitionNames(m, "preservedPartitions"));
         for (RawProgram.Program p : layout.programs()) {
             refuseIfPreserved(p.label().toLowerCase(Locale.ROOT), "programs");
         }
@@ -164,7 +169,7 @@ final class FirehoseJob implements UpgradeJob {
             throw new FlashgateException(ErrorCode.HOST_IO, copy.file() + " is larger than a programmer can be");
         }
         try {
-            this.programmer = java.nio.file.Files.readAllBytes(copy.file());
+            this.programmer = Files.readAllBytes(copy.file());
         } catch (IOException e) {
             throw new FlashgateException(ErrorCode.HOST_IO, "cannot read " + copy.file() + ": " + e.getMessage(), e);
         }
@@ -178,9 +183,14 @@ final class FirehoseJob implements UpgradeJob {
         this.patches = List.of();
         this.usbPath = usbPath(context);
         this.replaced = Set.copyOf(partitions.keySet());
-        java.util.SortedSet<String> kept = new java.util.TreeSet<>(PRESERVED);
-        kept.addAll(replaced);
-        this.preserved = java.util.Collections.unmodifiableSortedSet(kept); // in name order, as the log shows them
+        this.preserved = preservedWith(replaced);
+    }
+
+    /** {@link #PRESERVED} and {@code more}, in name order (as the log shows them). */
+    private static Set<String> preservedWith(Set<String> more) {
+        SortedSet<String> all = new TreeSet<>(PRESERVED);
+        all.addAll(more);
+        return Collections.unmodifiableSortedSet(all);
     }
 
     private static String usbPath(UpgradeContext context) {
@@ -207,7 +217,7 @@ final class FirehoseJob implements UpgradeJob {
             RawProgram.Program program = new RawProgram.Program(item.name(), item.name(), range);
             programs.add(program);
             erases.add(range);
-            images.put(program, new Image(item.file().toString(), item.bytes(), () -> java.nio.file.Files.newInputStream(item.file())));
+            images.put(program, new Image(item.file().toString(), item.bytes(), () -> Files.newInputStream(item.file())));
             digests.put(program, item.sha256());
         }
         layout = new RawProgram(programs, erases);
@@ -221,7 +231,7 @@ final class FirehoseJob implements UpgradeJob {
         if (listed == null) {
             return Set.of();
         }
-        Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         if (listed instanceof List<?> values) {
             for (Object v : values) {
                 if (!(v instanceof String name) || name.isBlank()) {
@@ -603,14 +613,14 @@ final class FirehoseJob implements UpgradeJob {
      * out as such instead of being read: a calibration partition is mostly erased, and reading it
      * whole would cost every session the transfer of all of it.
      */
-    private void copyOut(Range range, java.io.OutputStream out) throws FlashgateException, IOException {
+    private void copyOut(Range range, OutputStream out) throws FlashgateException, IOException {
         long chunk = Math.max(1, geometry.blockSize() / range.sectorSize() * 8);
         long end = range.start() + range.sectors();
         for (long at = range.start(); at < end; at += chunk) {
             Range part = new Range(at, Math.min(chunk, end - at), range.sectorSize());
             byte[] erased = new byte[(int) part.bytes()];
-            java.util.Arrays.fill(erased, (byte) 0xFF);
-            if (firehose.digest(part).equals(java.util.HexFormat.of().formatHex(FirehoseHost.sha256().digest(erased)))) {
+            Arrays.fill(erased, (byte) 0xFF);
+            if (firehose.digest(part).equals(HexFormat.of().formatHex(FirehoseHost.sha256().digest(erased)))) {
                 out.write(erased);
             } else {
                 firehose.readTo(part, out, n -> { });
