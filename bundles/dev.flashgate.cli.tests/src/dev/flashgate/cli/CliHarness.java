@@ -45,11 +45,13 @@ final class CliHarness {
         UpdateSessions sessions = service(context, UpdateSessions.class);
         SessionJournal journal = service(context, SessionJournal.class);
         StationMode station = service(context, StationMode.class);
+        dev.flashgate.core.pkg.BuildImporter flatBuilds = service(context, dev.flashgate.core.pkg.BuildImporter.class);
         this.template = new Services(service(context, PackageVerifier.class), service(context, TrustStore.class).inFolder(home.resolve("trust")),
                 service(context, PackageBuilder.class), service(context, PackageSigner.class), service(context, SigningKeys.class),
                 service(context, DemoSamples.class), service(context, PluginInstaller.class), service(context, PluginSigner.class),
                 service(context, UpdateRepositories.class), service(context, RepositoryPublisher.class),
-                () -> discovery, () -> simulators, () -> sessions, () -> journal, () -> station, home, null);
+                () -> discovery, () -> simulators, () -> sessions, () -> journal, () -> station,
+                () -> java.util.List.of(flatBuilds), home, null);
     }
 
     static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {

@@ -53,7 +53,7 @@ class CommandLineTest {
             }
             assertFalse(scr.getComponentConfigurationDTOs(d).isEmpty(), d.name + " has no configuration");
         }
-        assertEquals(22, components);
+        assertEquals(23, components);
         CliHarness.service(context, FlashgateCommands.class);
     }
 

@@ -112,7 +112,9 @@ class ErrorsEndCommandsTest {
                 exhausted(PluginInstaller.class), exhausted(PluginSigner.class), exhausted(UpdateRepositories.class),
                 exhausted(RepositoryPublisher.class), exhaustedSupplier(DeviceDiscovery.class), exhaustedSupplier(Simulators.class),
                 exhaustedSupplier(UpdateSessions.class), exhaustedSupplier(SessionJournal.class), exhaustedSupplier(StationMode.class),
-                dir.resolve("home"), terminal);
+                () -> {
+                    throw new OutOfMemoryError("the heap is exhausted");
+                }, dir.resolve("home"), terminal);
     }
 
     private static void leaves(CommandLine cli, String prefix, List<String> out) {
@@ -158,7 +160,7 @@ class ErrorsEndCommandsTest {
                 services.publisher(), services.discovery(), services.simulators(), services.sessions(),
                 () -> {
                     throw new StackOverflowError();
-                }, services.station(), services.home(), terminal);
+                }, services.station(), services.importers(), services.home(), terminal);
         int status = FlashgateCommands.run(broken, "test", "history");
         terminal.flush();
         assertEquals(ErrorCode.INTERNAL.exitStatus(), status);

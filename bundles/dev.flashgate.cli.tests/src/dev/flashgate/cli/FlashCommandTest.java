@@ -144,6 +144,34 @@ class FlashCommandTest {
         modem.close();
     }
 
+    /** The demo's vendor-style flat build is packed and signed with one command, verifies, and updates a modem. */
+    @Test
+    void aVendorFlatBuildIsPackedSignedAndFlashed() throws Exception {
+        Path flat = home.resolve("demo/flat-build/MF833S-FG_MF833S_B08");
+        Path pkg = home.resolve("out/MF833S-FG_MF833S_B08.fgp");
+        Files.createDirectories(pkg.getParent());
+        CliHarness.Result packed = cli.run("pack", "--flat-build", flat, "--vendor", "Flashgate demo", "--firmware-version",
+                "FG_MF833S_B08", "--version-code", "108", "--security-version", "3", "--model", "MF833S",
+                "--key", home.resolve("demo/demo-signer.key.pem"), "--cert", home.resolve("demo/demo-signer.pem"), "-o", pkg);
+        assertEquals(0, packed.status(), packed.all());
+        assertTrue(packed.err().contains("flat build: not packed: build-notes.txt"), packed.err());
+        JsonNode report = new ObjectMapper().readTree(cli.run("verify", pkg, "--trust", ca, "--json").out());
+        assertTrue(report.get("verified").asBoolean(), report.toString());
+        assertEquals(List.of("NON-HLOS.ubi", "partition.mbn", "patch_p2K_b128K.xml", "prog_nand_firehose_9x07.mbn",
+                "rawprogram_nand_p2K_b128K.xml"), java.util.stream.StreamSupport.stream(report.get("artifacts").spliterator(), false)
+                        .map(a -> a.get("path").asText()).sorted().toList());
+
+        SimulatedDevice modem = cli.simulators().start("MF833S", "Q" + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!cli.run("devices").out().contains(modem.imei()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        CliHarness.Result flashed = cli.run("flash", pkg, "--device", modem.imei(), "--trust", ca);
+        assertEquals(0, flashed.status(), flashed.all());
+        assertEquals("FG_MF833S_B08", modem.revision());
+        modem.close();
+    }
+
     @Test
     void severalDevicesAreUpdatedAtOnceEachInItsOwnSession() throws Exception {
         SimulatedDevice first = hotspot();

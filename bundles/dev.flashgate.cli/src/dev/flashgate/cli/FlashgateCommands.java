@@ -1,17 +1,24 @@
 package dev.flashgate.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.FieldOption;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.FlashgateHome;
 import dev.flashgate.core.device.DeviceDiscovery;
+import dev.flashgate.core.pkg.BuildImporter;
 import dev.flashgate.core.pkg.PackageBuilder;
 import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
@@ -79,10 +86,16 @@ public final class FlashgateCommands {
         this.version = context.getBundle().getVersion().toString();
     }
 
+    /** Readers of vendors' build formats, from whichever plugins bring one (pack --flat-build). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.UPDATE)
+    private final List<BuildImporter> importers = new CopyOnWriteArrayList<>();
+
     /** Runs one command line; returns the exit status of the package format's table. */
     public int execute(String[] args, Terminal terminal) {
         Services services = new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, repositories, publisher, discovery::getService,
-                simulators::getService, sessions::getService, journal::getService, station::getService, home, terminal);
+                simulators::getService, sessions::getService, journal::getService, station::getService, () -> List.copyOf(importers), home,
+                terminal);
         try {
             return run(services, version, args);
         } finally {

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import dev.flashgate.core.ErrorCode;
 import dev.flashgate.core.FlashgateException;
+import dev.flashgate.core.pkg.BuildImporter;
 import dev.flashgate.core.pkg.Manifest;
 import dev.flashgate.core.pkg.PackRequest;
 import picocli.CommandLine.Command;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code flashgate pack}: builds a package from a manifest template and/or flags plus files. */
 @Command(name = "pack", mixinStandardHelpOptions = true,
         description = {"Build an update package: computes every file's size and SHA-256 and writes the ZIP.",
-            "Artifacts come from --artifact and from template artifacts with a \"file\" field (relative to the template).",
+            "Artifacts come from --artifact, from template artifacts with a \"file\" field (relative to the template),",
+            "and from a vendor's flat build (--flat-build).",
             "With --key and --cert the package is signed right away."})
 final class PackCommand implements Callable<Integer> {
 
@@ -44,6 +46,10 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--artifact", paramLabel = "ENTRY=FILE[:TYPE]",
             description = "Add FILE as entry ENTRY, optionally with an artifact type (repeatable).")
     List<String> artifacts = new ArrayList<>();
+
+    @Option(names = "--flat-build", paramLabel = "DIR",
+            description = "Pack a QFIL-style flat build: every file its contents.xml and layout name, typed by their role.")
+    Path flatBuild;
 
     @Option(names = "--deflate", description = "Compress artifacts (default: stored, fastest to verify).")
     boolean deflate;
@@ -75,6 +81,14 @@ final class PackCommand implements Callable<Integer> {
         for (String spec : artifacts) {
             files.add(source(spec));
         }
+        if (flatBuild != null) {
+            BuildImporter importer = services.importers().get().stream().filter(i -> i.format().equals(FLAT_BUILD)).findFirst()
+                    .orElseThrow(() -> new FlashgateException(ErrorCode.NO_PLUGIN, "no installed plugin reads " + FLAT_BUILD + "s"));
+            BuildImporter.Imported build = importer.read(flatBuild);
+            build.fields().forEach(fields::putIfAbsent); // the flags say otherwise where they are given
+            files.addAll(build.sources());
+            build.notes().forEach(n -> EscapingWriter.line(services.terminal().err(), "flat build: %s", n));
+        }
         var credentials = signing.given() ? signing.read(services.keys()) : null;
         Manifest manifest = services.builder().pack(new PackRequest(template, fields, files, out, deflate));
         if (credentials != null) {
@@ -84,6 +98,8 @@ final class PackCommand implements Callable<Integer> {
                 out, manifest.vendor(), manifest.version(), manifest.artifacts().size(), ReportText.bytes(manifest.totalArtifactBytes()));
         return 0;
     }
+
+    private static final String FLAT_BUILD = "qualcomm-flat-build";
 
     private static void put(Map<String, Object> fields, String key, Object value) {
         if (value != null) {

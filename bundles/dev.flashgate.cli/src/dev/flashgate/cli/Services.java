@@ -1,9 +1,11 @@
 package dev.flashgate.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 
 import dev.flashgate.core.device.DeviceDiscovery;
+import dev.flashgate.core.pkg.BuildImporter;
 import dev.flashgate.core.pkg.PackageBuilder;
 import dev.flashgate.core.pkg.PackageSigner;
 import dev.flashgate.core.pkg.PackageVerifier;
@@ -40,10 +42,11 @@ public record Services(
         Supplier<UpdateSessions> sessions,
         Supplier<SessionJournal> journal,
         Supplier<StationMode> station,
+        Supplier<List<BuildImporter>> importers,
         Path home,
         Terminal terminal) {
 
     Services withTerminal(Terminal other) {
-        return new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, repositories, publisher, discovery, simulators, sessions, journal, station, home, other);
+        return new Services(verifier, trustStore, builder, signer, keys, demo, plugins, pluginSigner, repositories, publisher, discovery, simulators, sessions, journal, station, importers, home, other);
     }
 }

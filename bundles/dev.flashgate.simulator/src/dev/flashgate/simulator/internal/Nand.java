@@ -78,19 +78,27 @@ final class Nand implements AutoCloseable {
 
     /**
      * What the factory writes before the device ships: the boot loader's codeword at the start of
-     * {@code sbl}, and in {@code mibib} the MIBIB header page (two magic words, version, age) and
-     * the partition table page (two magic words, version, count, then per partition a 16-byte name
-     * {@code 0:NAME}, start block and length in blocks, three attribute bytes, the flash number).
+     * {@code sbl}, and the MIBIB ({@link #mibib()}) at the start of {@code mibib}.
      */
     void writeFactoryTables() throws IOException {
         byte[] sbl = new byte[SECTOR];
         ByteBuffer.wrap(sbl).order(ByteOrder.LITTLE_ENDIAN).putInt(SBL_CODEWORD)
                 .put("FGSIMSBL".getBytes(StandardCharsets.US_ASCII));
         write(0, sbl, sbl.length);
+        byte[] mibib = mibib();
+        write(MIBIB.startSector(), mibib, mibib.length);
+    }
+
+    /**
+     * The MIBIB's first two pages, as a vendor's {@code partition.mbn} holds them for this NAND:
+     * the header page (two magic words, version, age) and the partition table page (two magic
+     * words, version, count, then per partition a 16-byte name {@code 0:NAME}, start block and
+     * length in blocks, three attribute bytes, the flash number).
+     */
+    static byte[] mibib() {
         byte[] header = new byte[SECTOR];
         ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putInt(MIBIB_MAGIC1).putInt(MIBIB_MAGIC2)
                 .putInt(PARTITION_TABLE_VERSION).putInt(1);
-        write(MIBIB.startSector(), header, header.length);
         byte[] table = new byte[SECTOR];
         ByteBuffer t = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN);
         t.putInt(PARTITION_TABLE_MAGIC1).putInt(PARTITION_TABLE_MAGIC2).putInt(PARTITION_TABLE_VERSION).putInt(PARTITIONS.size());
@@ -100,7 +108,9 @@ final class Nand implements AutoCloseable {
             t.put(name).putInt((int) p.startBlock()).putInt((int) p.blocks()).put((byte) 0xFF).put((byte) 0x01).put((byte) 0x00)
                     .put((byte) 0x00);
         }
-        write(MIBIB.startSector() + 1, table, table.length);
+        byte[] both = Arrays.copyOf(header, 2 * SECTOR);
+        System.arraycopy(table, 0, both, SECTOR, SECTOR);
+        return both;
     }
 
     private static void invert(byte[] data, int offset, int length) {

@@ -231,6 +231,10 @@ public final class HistoryPart {
         return restore;
     }
 
+    String status() {
+        return status.getText();
+    }
+
     void confirmWith(Predicate<String> answer) {
         confirm = answer;
     }
