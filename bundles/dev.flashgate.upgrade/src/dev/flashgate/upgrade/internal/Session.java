@@ -320,8 +320,9 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
                     + before.imei() + ")" + restoreHint(before.imei()));
         }
         if (before.imei() != null && !before.imei().equals(after.imei())) {
-            throw new FlashgateException(ErrorCode.ACTIVATION_FAILED, "a device with IMEI " + after.imei() + " answered instead of "
-                    + before.imei());
+            // the same device (its socket, its chip) with another identity: what held its own was overwritten
+            throw new FlashgateException(ErrorCode.IDENTITY_LOST, "after its reboot the device reports IMEI " + after.imei()
+                    + " (it had " + before.imei() + ")" + restoreHint(before.imei()));
         }
         if (!m.version().equals(after.revision())) {
             throw new FlashgateException(ErrorCode.ACTIVATION_FAILED, "after its reboot the device runs " + after.revision()

@@ -391,6 +391,43 @@ class FirehoseSessionTest {
     }
 
     /**
+     * A package that replaces efs2 with what another modem's efs2 held (its kept copy) leaves this
+     * modem with the other's IMEI: IDENTITY_LOST, with the copies to write back.
+     */
+    @Test
+    void aModemBackWithAnotherModemsImeiHasLostItsIdentity() throws Exception {
+        SimulatedDevice donor = bench.start("MF833S");
+        SessionStatus first = flash(pkg("FG_MF833S_F40", null), bench.discovered(donor));
+        assertEquals(SessionState.SUCCEEDED, first.record().state(), () -> first.record().toString());
+        var efs2 = bench.journal().backups(donor.imei()).stream().filter(b -> b.name().equals("efs2")).findFirst().orElseThrow();
+        Path donorEfs = bench.home().resolve("backups").resolve(donor.imei()).resolve(efs2.sha256() + ".bin");
+        donor.close(); // unplugged: only one device answers with its IMEI afterwards
+
+        SimulatedDevice modem = bench.start("MF833S");
+        Path files = Files.createDirectories(dir.resolve("foreign-efs"));
+        Path prog = files.resolve("prog.mbn");
+        DemoFirmware.programmer(prog);
+        Path layout = Files.writeString(files.resolve("rawprogram_nand.xml"), """
+                <?xml version="1.0" ?>
+                <data>
+                  <program SECTOR_SIZE_IN_BYTES="2048" filename="images/efs2.bin" label="efs2" num_partition_sectors="6144" \
+                physical_partition_number="0" start_sector="39168"/>
+                </data>
+                """);
+        Path pkg = bench.pack("FG_MF833S_F41-foreign-efs", Map.of("vendor", "Test", "version", "FG_MF833S_B06", "versionCode", 700L,
+                "securityVersion", 3L, "target.plugin", FirehosePlugin.ID, "target.models", List.of("MF833S"),
+                "target.replacesPartitions", List.of("efs2")),
+                List.of(new PackRequest.Source(prog, "firehose/prog.mbn", "programmer"),
+                        new PackRequest.Source(layout, "firehose/rawprogram_nand.xml", "layout"),
+                        new PackRequest.Source(donorEfs, "images/efs2.bin", "image")), true);
+        SessionStatus s = flash(pkg, bench.discovered(modem));
+        assertEquals(ErrorCode.IDENTITY_LOST, s.record().code(), () -> s.record().toString());
+        assertTrue(s.record().detail().contains("reports IMEI " + donor.imei() + " (it had " + modem.imei() + ")"), s.record().detail());
+        assertTrue(s.record().detail().contains("flashgate restore --device " + modem.imei()), s.record().detail());
+        assertTrue(modem.condition().contains("with IMEI " + donor.imei() + ", not its own"), modem.condition());
+    }
+
+    /**
      * A layout may count in other sectors than the NAND's pages (a NAND programmer NAKs any other
      * SECTOR_SIZE_IN_BYTES): the session converts its ranges to the device's pages, and refuses one
      * that is not whole pages before anything is written.
