@@ -45,6 +45,16 @@ class FlashCommandTest {
         return d;
     }
 
+    /** A simulated MF833S (serial prefix {@code prefix}) once {@code devices} lists it. */
+    private SimulatedDevice modem(String prefix) throws Exception {
+        SimulatedDevice modem = cli.simulators().start("MF833S", prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!cli.run("devices").out().contains(modem.imei()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return modem;
+    }
+
     @Test
     void flashUpdatesTheDeviceAndHistoryShowsItAsTextJsonAndCsv() throws Exception {
         SimulatedDevice device = hotspot();
@@ -86,18 +96,14 @@ class FlashCommandTest {
      */
     @Test
     void aModemLeftInEmergencyDownloadIsRecoveredByItsImei() throws Exception {
-        SimulatedDevice modem = cli.simulators().start("MF833S", "R" + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1));
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!cli.run("devices").out().contains(modem.imei()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        SimulatedDevice modem = modem("R");
         Path pkg = packages.resolve("MF833S-FG_MF833S_B07.fgp");
         modem.inject(dev.flashgate.simulator.Faults.parse(List.of("power-loss-after=" + (96 * 1024 + 100 * 1024))));
         CliHarness.Result cut = cli.run("flash", pkg, "--device", modem.imei(), "--trust", ca, "--retries", "0",
                 "--stall-timeout", "3");
         assertEquals(8, cut.status(), cut.all());
         modem.reenumerate(); // power back: the torn modem partition leaves it in emergency download
-        deadline = System.nanoTime() + 20_000_000_000L;
+        long deadline = System.nanoTime() + 20_000_000_000L;
         while (!cli.run("devices").out().contains("EDL") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
@@ -117,11 +123,7 @@ class FlashCommandTest {
      */
     @Test
     void restoreListsAndWritesBackWhatAFlashKept() throws Exception {
-        SimulatedDevice modem = cli.simulators().start("MF833S", "K" + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1));
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!cli.run("devices").out().contains(modem.imei()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        SimulatedDevice modem = modem("K");
         CliHarness.Result none = cli.run("restore", "--device", modem.imei());
         assertEquals(2, none.status(), none.all());
         assertTrue(none.err().contains("lists no copies kept of IMEI " + modem.imei()), none.err());
@@ -161,11 +163,7 @@ class FlashCommandTest {
                 "rawprogram_nand_p2K_b128K.xml"), java.util.stream.StreamSupport.stream(report.get("artifacts").spliterator(), false)
                         .map(a -> a.get("path").asText()).sorted().toList());
 
-        SimulatedDevice modem = cli.simulators().start("MF833S", "Q" + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1));
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!cli.run("devices").out().contains(modem.imei()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        SimulatedDevice modem = modem("Q");
         CliHarness.Result flashed = cli.run("flash", pkg, "--device", modem.imei(), "--trust", ca);
         assertEquals(0, flashed.status(), flashed.all());
         assertEquals("FG_MF833S_B08", modem.revision());
