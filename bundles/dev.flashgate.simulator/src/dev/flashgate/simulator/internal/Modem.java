@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.CRC32;
 
 import dev.flashgate.core.FlashgateException;
 import dev.flashgate.core.device.SerialLink;
@@ -29,15 +28,15 @@ final class Modem extends ZteDevice {
     static final String MODEL = "MF833S";
     static final String TAC = "86612345";
     /**
-     * The MSM HW ID its boot ROM reports: MSM id 0x0004A0E1 (MDM9607, the MDM9x07 family), OEM id
-     * 0x0004 (ZTE), model id 0.
-     */
-    /**
      * The factory contents of the NAND: the partition table of {@link Nand#PARTITIONS} (since 2:
      * with sbl, mibib, efs2, fsg as a real MDM9x07 has), and since 3 the device's EFS (IMEI and
      * calibration) in efs2 with its golden copy in fsg.
      */
     private static final String NAND_LAYOUT = "3";
+    /**
+     * The MSM HW ID its boot ROM reports: MSM id 0x0004A0E1 (MDM9607, the MDM9x07 family), OEM id
+     * 0x0004 (ZTE), model id 0.
+     */
     static final long MSM_HW_ID = 0x0004A0E1_0004_0000L;
     /** The SHA-256 of the simulated OEM's root certificate, as the boot ROM's fuses hold it. */
     static final byte[] OEM_PK_HASH = HexFormat.of().parseHex(SaharaTarget.sha256(
@@ -150,9 +149,7 @@ final class Modem extends ZteDevice {
 
     /** The chip's identity in Sahara command mode; its serial is fused, so it follows from the device's. */
     SaharaTarget.Chip chip() {
-        CRC32 crc = new CRC32();
-        crc.update(serial.getBytes(StandardCharsets.US_ASCII));
-        return new SaharaTarget.Chip((int) crc.getValue(), MSM_HW_ID, OEM_PK_HASH);
+        return new SaharaTarget.Chip((int) serialCrc(), MSM_HW_ID, OEM_PK_HASH);
     }
 
     private Set<String> torn() {

@@ -40,10 +40,15 @@ abstract class ZteDevice implements SimulatedDevice, AtResponder.Commands {
      * so each simulated device has a socket of its own.
      */
     protected final String usbPort() {
+        long v = serialCrc();
+        return String.format("pci-0000:%02x:%02x.0-usb-0:%d", v & 0xFF, (v >> 8) & 0x1F, 1 + (v >> 13) % 15);
+    }
+
+    /** The CRC-32 of the device's serial: what its fused identities (socket, chip serial) follow from. */
+    protected final long serialCrc() {
         CRC32 crc = new CRC32();
         crc.update(serial.getBytes(StandardCharsets.US_ASCII));
-        long v = crc.getValue();
-        return String.format("pci-0000:%02x:%02x.0-usb-0:%d", v & 0xFF, (v >> 8) & 0x1F, 1 + (v >> 13) % 15);
+        return crc.getValue();
     }
 
     /** The by-path name of the port a by-id name describes (its interface number taken from {@code -ifNN}). */
