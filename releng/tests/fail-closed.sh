@@ -9,6 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 1
 junit_suite=fail-closed
 . releng/tests/junit.sh
+. releng/tests/sim.sh
 
 home=$(mktemp -d)
 export FLASHGATE_HOME=$home
@@ -46,11 +47,7 @@ EOF
 
 ./flashgate simulate --model HS920S --serial DEEP >"$home/sim.out" 2>&1 &
 sim=$!
-for _ in $(seq 100); do
-    grep -q "IMEI" "$home/sim.out" && break
-    sleep 0.2
-done
-imei=$(grep -o 'IMEI [0-9]*' "$home/sim.out" | head -1 | cut -d' ' -f2)
+imei=$(sim_imei "$home/sim.out")
 
 case_start "aDeeplyNestedSignatureIsRefusedByEveryCommand"
 problems=""
@@ -106,12 +103,8 @@ setsid ./flashgate simulate --model HS920S --serial LEADH >"$home/leader-h.out" 
 sim=$!
 setsid ./flashgate simulate --model MF833S --serial LEADM >"$home/leader-m.out" 2>&1 </dev/null &
 sim_modem=$!
-for _ in $(seq 100); do
-    grep -q "IMEI" "$home/leader-h.out" && grep -q "IMEI" "$home/leader-m.out" && break
-    sleep 0.2
-done
-hotspot=$(grep -o 'IMEI [0-9]*' "$home/leader-h.out" | head -1 | cut -d' ' -f2)
-modem=$(grep -o 'IMEI [0-9]*' "$home/leader-m.out" | head -1 | cut -d' ' -f2)
+hotspot=$(sim_imei "$home/leader-h.out")
+modem=$(sim_imei "$home/leader-m.out")
 problems=""
 setsid ./flashgate flash "$good" --trust "$ca" --device "$hotspot" </dev/null >"$home/leader-flash-h.out" 2>&1
 status=$?

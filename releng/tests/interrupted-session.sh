@@ -7,6 +7,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 1
 junit_suite=interrupted-session
 . releng/tests/junit.sh
+. releng/tests/sim.sh
 
 home=$(mktemp -d)
 export FLASHGATE_HOME=$home
@@ -21,11 +22,8 @@ trap cleanup EXIT
 simulate() {
     ./flashgate simulate --model HS920S --serial KILL "$@" >"$home/sim.out" 2>&1 &
     sim=$!
-    for _ in $(seq 100); do
-        grep -q "IMEI" "$home/sim.out" && return 0
-        sleep 0.2
-    done
-    return 1
+    imei=$(sim_imei "$home/sim.out")
+    [ -n "$imei" ]
 }
 
 history_field() { # field of the newest session of the device
@@ -40,7 +38,6 @@ if ! ./flashgate demo >"$home/demo.out" 2>&1; then
 elif ! simulate --fault stall-after=600000 --fault stall-ms=60000; then
     case_fail "the simulator did not start: $(cat "$home/sim.out")"
 else
-    imei=$(grep -o 'IMEI [0-9]*' "$home/sim.out" | head -1 | cut -d' ' -f2)
     ./flashgate flash "$pkg" --trust "$ca" --device "$imei" --stall-timeout 120 >"$home/flash.out" 2>&1 &
     flash=$!
     for _ in $(seq 150); do

@@ -8,6 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 1
 junit_suite=plugins
 . releng/tests/junit.sh
+. releng/tests/sim.sh
 
 home=$(mktemp -d)
 export FLASHGATE_HOME=$home
@@ -44,11 +45,7 @@ elif [ "$(plugin_status)" != INSTALLED/ACTIVE ]; then
 else
     ./flashgate simulate --model ME360S --serial PLUGGED >"$home/sim.out" 2>&1 &
     sim=$!
-    for _ in $(seq 100); do
-        grep -q "IMEI" "$home/sim.out" && break
-        sleep 0.2
-    done
-    imei=$(grep -o 'IMEI [0-9]*' "$home/sim.out" | head -1 | cut -d' ' -f2)
+    imei=$(sim_imei "$home/sim.out")
     { printf 'FGSIMFW ME360S FG_ME360S_B01 2\n'; head -c 200000 /dev/urandom; } >"$home/me360s.bin"
     if [ -z "$imei" ]; then
         case_fail "the simulated module did not start: $(cat "$home/sim.out")"
