@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,11 +44,10 @@ final class BackupStore {
             Files.createDirectories(folder);
             temp = Files.createTempFile(folder, ".backup-", ".part");
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long[] count = {0};
-            try (OutputStream file = Files.newOutputStream(temp);
-                    OutputStream out = new DigestOutputStream(new CountingStream(file, count), sha)) {
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha)) {
                 source.writeTo(out);
             }
+            long bytes = Files.size(temp);
             String sha256 = HexFormat.of().formatHex(sha.digest());
             Path kept = folder.resolve(sha256 + ".bin");
             if (Files.exists(kept)) {
@@ -56,7 +56,7 @@ final class BackupStore {
                 Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE);
             }
             temp = null;
-            return new Stored(sha256, count[0], kept);
+            return new Stored(sha256, bytes, kept);
         } catch (IOException e) {
             throw new FlashgateException(ErrorCode.HOST_DISK_FULL, "cannot keep a backup in " + folder + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
@@ -82,16 +82,24 @@ final class BackupStore {
         return folder(imei).resolve(sha256 + ".bin");
     }
 
+    /**
+     * Whether the store keeps a copy of {@code bytes} bytes with this SHA-256 for this device (the
+     * name is the content, so one of that length is it); an unreadable store holds none.
+     */
+    boolean holds(String imei, String sha256, long bytes) {
+        Path kept = file(imei, sha256);
+        try {
+            return Files.isRegularFile(kept) && Files.size(kept) == bytes;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Refuses a copy whose file is gone or does not hold the bytes it was kept with. */
     void check(BackupItem item) throws FlashgateException {
         try (InputStream in = Files.newInputStream(item.file())) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long bytes = 0;
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0;) {
-                sha.update(buffer, 0, n);
-                bytes += n;
-            }
+            long bytes = new DigestInputStream(in, sha).transferTo(OutputStream.nullOutputStream());
             String actual = HexFormat.of().formatHex(sha.digest());
             if (bytes != item.bytes() || !actual.equals(item.sha256())) {
                 throw new FlashgateException(ErrorCode.HOST_IO, item.file() + " does not hold the copy of " + item.name()
@@ -103,27 +111,6 @@ final class BackupStore {
                     + e.getClass().getSimpleName(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
-    private static final class CountingStream extends java.io.FilterOutputStream {
-        private final long[] count;
-
-        CountingStream(OutputStream out, long[] count) {
-            super(out);
-            this.count = count;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count[0] += len;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count[0]++;
         }
     }
 }

@@ -10,9 +10,6 @@ import static dev.flashgate.core.session.SessionState.TRANSFERRING;
 import static dev.flashgate.core.session.SessionState.VERIFYING;
 import static dev.flashgate.core.session.SessionState.VERIFYING_DEVICE;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -558,25 +555,23 @@ final class Session implements UpdateSession, UpgradeContext, Runnable {
     @Override
     public String backup(String name, BackupSource source) throws FlashgateException {
         BackupStore.Stored kept = engine.backups().store(record.imei(), source);
-        engine.journal().backup(new SessionJournal.Backup(record.id(), record.imei(), name, kept.sha256(), kept.bytes(),
-                engine.clock().instant()));
+        journalBackup(name, kept.sha256(), kept.bytes());
         log("kept " + name + " (" + kept.bytes() + " bytes, SHA-256 " + kept.sha256() + ") in " + kept.file());
         return kept.sha256();
     }
 
     @Override
     public boolean backupKept(String name, String sha256, long bytes) throws FlashgateException {
-        Path file = engine.backups().file(record.imei(), sha256);
-        try {
-            if (!Files.isRegularFile(file) || Files.size(file) != bytes) {
-                return false;
-            }
-        } catch (IOException e) {
-            return false; // then it is read again
+        if (!engine.backups().holds(record.imei(), sha256, bytes)) {
+            return false; // then it is read
         }
-        engine.journal().backup(new SessionJournal.Backup(record.id(), record.imei(), name, sha256, bytes, engine.clock().instant()));
-        log(name + " holds what " + file + " keeps already (SHA-256 " + sha256 + ")");
+        journalBackup(name, sha256, bytes);
+        log(name + " holds what " + engine.backups().file(record.imei(), sha256) + " keeps already (SHA-256 " + sha256 + ")");
         return true;
+    }
+
+    private void journalBackup(String name, String sha256, long bytes) throws FlashgateException {
+        engine.journal().backup(new SessionJournal.Backup(record.id(), record.imei(), name, sha256, bytes, engine.clock().instant()));
     }
 
     @Override

@@ -103,13 +103,7 @@ public final class ArtifactHasher implements AutoCloseable {
                 sha.update(chunk);
                 progress.progress(done.addAndGet(n), total);
             });
-            FlashgateException corrupt = null;
-            try {
-                reader.check(content);
-            } catch (FlashgateException e) {
-                corrupt = e;
-            }
-            return new Digest(content.size(), HexFormat.of().formatHex(sha.digest()), corrupt);
+            return new Digest(content.size(), HexFormat.of().formatHex(sha.digest()), reader.crcProblem(content));
         } catch (FlashgateException | IOException e) {
             throw new Failure(e);
         }

@@ -56,11 +56,19 @@ public final class EntryReader {
 
     /** Refuses content whose CRC-32 is not the one the archive gives for it (its size is the caller's check). */
     public Content check(Content content) throws FlashgateException {
-        if (content.size() == entry.size() && content.crc() != entry.crc()) {
-            throw new FlashgateException(ErrorCode.PKG_CORRUPT, EntryNames.printable(entry.name()) + ": its data has CRC-32 "
-                    + String.format("%08x", content.crc()) + ", the archive says " + String.format("%08x", entry.crc()));
+        FlashgateException problem = crcProblem(content);
+        if (problem != null) {
+            throw problem;
         }
         return content;
+    }
+
+    /** What {@link #check(Content)} refuses content with, or {@code null}; for a caller with a verdict of its own to give first. */
+    public FlashgateException crcProblem(Content content) {
+        return content.size() == entry.size() && content.crc() != entry.crc()
+                ? new FlashgateException(ErrorCode.PKG_CORRUPT, EntryNames.printable(entry.name()) + ": its data has CRC-32 "
+                        + String.format("%08x", content.crc()) + ", the archive says " + String.format("%08x", entry.crc()))
+                : null;
     }
 
     /** {@link #check(Content)} for bytes read whole with {@link #readAll}. */

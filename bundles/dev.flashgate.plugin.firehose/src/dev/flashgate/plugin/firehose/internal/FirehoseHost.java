@@ -146,7 +146,7 @@ final class FirehoseHost {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) range.bytes());
         try {
-            readTo(range, out, n -> { });
+            readTo(range, out);
         } catch (IOException e) {
             throw new IllegalStateException("a byte array does not fail", e);
         }
@@ -154,7 +154,7 @@ final class FirehoseHost {
     }
 
     /** Streams a range of the flash to {@code out} as the device sends it (raw mode), however large. */
-    void readTo(Range asked, OutputStream out, LongConsumer progress) throws FlashgateException, IOException {
+    void readTo(Range asked, OutputStream out) throws FlashgateException, IOException {
         Range range = onDevice(asked, false);
         Response r = command("<read SECTOR_SIZE_IN_BYTES=\"" + range.sectorSize() + "\" num_partition_sectors=\"" + range.sectors()
                 + "\" physical_partition_number=\"0\" start_sector=\"" + range.start() + "\"/>");
@@ -178,7 +178,6 @@ final class FirehoseHost {
             }
             out.write(buffer, 0, n);
             left -= n;
-            progress.accept(range.bytes() - left);
         }
         if (!response().ack()) {
             throw new FlashgateException(ErrorCode.DEVICE_NAK, "the programmer ended the read of sectors " + range.start()

@@ -18,7 +18,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 
@@ -95,7 +97,7 @@ final class FirehoseJob implements UpgradeJob {
     /** Ranges left as they were because the device held the package's bytes there already. */
     private final List<RawProgram.Program> skipped = new ArrayList<>();
     /** What each range must read back as, computed from the package while the device switches to EDL. */
-    private FutureTask<Map<RawProgram.Program, String>> readback;
+    private Future<Map<RawProgram.Program, String>> readback;
     /** The physical USB port of the modem's ports ({@code /dev/serial/by-path}), or {@code null} where the OS does not say. */
     private final String usbPath;
     private String revisionBefore;
@@ -221,8 +223,7 @@ final class FirehoseJob implements UpgradeJob {
             digests.put(program, item.sha256());
         }
         layout = new RawProgram(programs, erases);
-        readback = new FutureTask<>(() -> digests);
-        readback.run();
+        readback = CompletableFuture.completedFuture(digests);
     }
 
     /** A list of partition names in the package's target (lowercase), or none. */
@@ -353,8 +354,9 @@ final class FirehoseJob implements UpgradeJob {
     @Override
     public void prepare() throws FlashgateException {
         if (readback == null && restoring.isEmpty()) { // not interrupted when the session ends: that would close the package under it
-            readback = new FutureTask<>(this::expectedDigests);
-            Thread.ofPlatform().daemon().name("firehose-readback " + context.device().id()).start(readback);
+            FutureTask<Map<RawProgram.Program, String>> digests = new FutureTask<>(this::expectedDigests);
+            Thread.ofPlatform().daemon().name("firehose-readback " + context.device().id()).start(digests);
+            readback = digests;
         }
         closeLink();
         Device now = context.device();
@@ -616,14 +618,19 @@ final class FirehoseJob implements UpgradeJob {
     private void copyOut(Range range, OutputStream out) throws FlashgateException, IOException {
         long chunk = Math.max(1, geometry.blockSize() / range.sectorSize() * 8);
         long end = range.start() + range.sectors();
+        byte[] erased = new byte[0];
+        String erasedDigest = null;
         for (long at = range.start(); at < end; at += chunk) {
             Range part = new Range(at, Math.min(chunk, end - at), range.sectorSize());
-            byte[] erased = new byte[(int) part.bytes()];
-            Arrays.fill(erased, (byte) 0xFF);
-            if (firehose.digest(part).equals(HexFormat.of().formatHex(FirehoseHost.sha256().digest(erased)))) {
+            if (erased.length != part.bytes()) { // once per range, and once more for a shorter last megabyte
+                erased = new byte[(int) part.bytes()];
+                Arrays.fill(erased, (byte) 0xFF);
+                erasedDigest = HexFormat.of().formatHex(FirehoseHost.sha256().digest(erased));
+            }
+            if (firehose.digest(part).equals(erasedDigest)) {
                 out.write(erased);
             } else {
-                firehose.readTo(part, out, n -> { });
+                firehose.readTo(part, out);
             }
         }
     }
@@ -649,8 +656,9 @@ final class FirehoseJob implements UpgradeJob {
             }
         }
         programming = false;
+        List<String> unchanged = backedUp.keySet().stream().filter(name -> !replaced.contains(name)).toList();
         context.log("every programmed range reads back as written (" + written.size() + " SHA-256 digests)"
-                + (backedUp.isEmpty() ? "" : "; " + String.join(", ", backedUp.keySet()) + " unchanged"));
+                + (unchanged.isEmpty() ? "" : "; " + String.join(", ", unchanged) + " unchanged"));
     }
 
     @Override
